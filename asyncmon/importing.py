@@ -1,0 +1,336 @@
+"""Importing: source files in, canonical class data and an import report out.
+
+This is the door of the product: every check happens here, once. Rows that fail are
+rejected with their reason; the good rows of the same file are kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+from .errors import AsyncmonError, SourceFileError
+from .report import ImportReport, Problem, SourceReport
+from .sources import FORMATS, detect_format, parse_source
+from .sources._records import ReadContext
+from .sources.roster import read_activities, read_people
+from .tables import ClassData, make_table
+from ._times import zone
+
+if TYPE_CHECKING:
+    from .store import Workspace
+
+__all__ = ["ImportResult", "Source", "import_sources"]
+
+#: A source: a path, or ``(name, content)`` for bytes already in memory.
+Source = Union[str, os.PathLike, tuple[str, bytes]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import gives: the canonical tables and the report of how they were read.
+
+    Attributes
+    ----------
+    data : ClassData
+        The canonical tables (courses, people and activities from the roster and schedule
+        files; posts and reactions from the activity files).
+    report : ImportReport
+        Rows read, kept, merged and rejected per file, with reasons.
+    """
+
+    data: ClassData
+    report: ImportReport
+
+
+def import_sources(
+    files: Sequence[Source],
+    *,
+    people: Source | None = None,
+    activities: Source | None = None,
+    course_id: str | None = None,
+    activity_id: str | None = None,
+    format: str | None = None,
+    exported_by: str | None = None,
+    exported_at: datetime | None = None,
+    workspace: Workspace | None = None,
+) -> ImportResult:
+    """Read source files into canonical class data, with a report of everything read.
+
+    Parameters
+    ----------
+    files : sequence of path or (name, bytes)
+        Activity files (Moodle CSV/JSON forum exports, Canvas full-view JSON, template
+        ``posts.csv`` / ``reactions.csv``). Template ``people.csv`` and ``activities.csv``
+        may be among them too: they are recognised by their header.
+    people, activities : path or (name, bytes), optional
+        The roster and the schedule. Needed unless they are among ``files`` or already in
+        ``workspace``.
+    course_id, activity_id : str, optional
+        The course and activity an LMS export belongs to (a Moodle forum or Canvas topic is
+        one activity). The course may be left out when the schedule has only one.
+    format : {'moodle-csv', 'moodle-json', 'canvas-json', 'csv'}, optional
+        Force the format of the activity files instead of detecting it.
+    exported_by : str, optional
+        Person id of whoever took a Canvas export (their likes are in it). Defaults to the
+        course's only teacher when there is just one.
+    exported_at : datetime, optional
+        When the export was taken (reactions of unknown time count as of then). Defaults
+        to now.
+    workspace : Workspace, optional
+        Where to find a roster and schedule already imported, and posts replied to.
+
+    Returns
+    -------
+    ImportResult
+        ``data`` (:class:`ClassData`) and ``report`` (:class:`ImportReport`).
+
+    Raises
+    ------
+    SourceFileError
+        A roster or schedule file cannot be read, or no activity file could be read at all.
+    AsyncmonError
+        No schedule is available, or ``format`` is unknown.
+
+    Examples
+    --------
+    >>> from asyncmon import import_sources, sample_data_dir
+    >>> d = sample_data_dir()
+    >>> result = import_sources([d / "posts.csv", d / "reactions.csv"],
+    ...                         people=d / "people.csv", activities=d / "activities.csv")
+    >>> result.report.rejected
+    []
+    >>> sorted(result.data.courses["course_id"])
+    ['BIO101', 'ENG150', 'HIS210']
+    """
+    if format is not None and format not in FORMATS:
+        raise AsyncmonError(f"format {format!r} is unknown; use one of {', '.join(FORMATS)}")
+    report = ImportReport()
+    loaded = [_load(f) for f in files]
+    roster_files = {"people": [], "activities": []}
+    activity_files = []
+    for name, data in loaded:
+        kind = _kind(data, name, format)
+        (roster_files[kind] if kind in roster_files else activity_files).append((name, data, kind))
+    for kind, source in (("people", people), ("activities", activities)):
+        if source is not None:
+            name, data = _load(source)
+            roster_files[kind].append((name, data, kind))
+
+    schedule, courses, roster = [], [], []
+    for name, data, _ in roster_files["activities"]:
+        acts, crs, rep = read_activities(data, name)
+        schedule += acts
+        courses += [c for c in crs if c["course_id"] not in {k["course_id"] for k in courses}]
+        report.sources.append(rep)
+    for name, data, _ in roster_files["people"]:
+        ppl, rep = read_people(data, name)
+        roster += ppl
+        report.sources.append(rep)
+
+    ctx = _context(schedule, courses, roster, workspace, course_id, activity_id, exported_by,
+                   exported_at)
+    posts, reactions, failures = [], [], []
+    for name, data, kind in activity_files:
+        try:
+            parsed = parse_source(data, name, ctx, format=None if kind == "?" else kind)
+        except SourceFileError as exc:
+            failures.append(exc)
+            continue
+        posts += parsed.posts
+        reactions += parsed.reactions
+        report.sources.extend(parsed.reports)
+    if failures and len(failures) == len(activity_files):
+        raise SourceFileError(failures[0].file if len(failures) == 1 else "import",
+                              [p for f in failures for p in
+                               ([str(f)] if len(failures) > 1 else f.problems)])
+    for failure in failures:
+        failed = SourceReport(failure.file, "unreadable")
+        failed.warnings.extend(Problem(failure.file, None, None, None, p)
+                               for p in failure.problems)
+        report.sources.append(failed)
+
+    known = _known_posts(workspace)
+    posts = _dedupe(posts, ("course_id", "post_id"), _post_version)
+    _derive_threads(posts, known)
+    reactions = _dedupe(reactions, ("course_id", "post_id", "person_id", "kind"),
+                        lambda r: r["created_at"] or datetime.min.replace(tzinfo=timezone.utc))
+    roles = _roles(roster, workspace)
+    report.unknown_authors = _check_people(posts, reactions, roles, known)
+    data = ClassData.from_frames(
+        courses=make_table("courses", courses),
+        people=make_table("people", roster),
+        activities=make_table("activities", schedule),
+        posts=make_table("posts", posts),
+        reactions=make_table("reactions", reactions),
+    )
+    return ImportResult(data, report)
+
+
+def _load(source: Source) -> tuple[str, bytes]:
+    if isinstance(source, tuple):
+        return source
+    path = Path(source)
+    try:
+        return str(source), path.read_bytes()
+    except FileNotFoundError:
+        raise SourceFileError(str(source), ["no such file; check the path"]) from None
+    except IsADirectoryError:
+        raise SourceFileError(str(source), ["is a folder; name the files inside it"]) from None
+    except OSError as exc:
+        raise SourceFileError(str(source), [f"cannot be read ({exc.strerror})"]) from None
+
+
+def _kind(data: bytes, name: str, format: str | None) -> str:
+    """people / activities for roster files, else the activity format ('?' = detect later)."""
+    try:
+        detected = detect_format(data, name)
+    except SourceFileError:
+        return format or "?"
+    if detected in ("people", "activities"):
+        return detected
+    if format == "csv":
+        return detected if detected in ("csv", "reactions") else "csv"
+    return format or detected
+
+
+def _context(schedule, courses, roster, workspace, course_id, activity_id, exported_by,
+             exported_at) -> ReadContext:
+    zones = {c["course_id"]: zone(c["timezone"]) for c in courses}
+    activities = {(a["course_id"], a["activity_id"]) for a in schedule}
+    teachers: dict[str, list[str]] = {}
+    for p in roster:
+        if p["role"] == "teacher":
+            teachers.setdefault(p["course_id"], []).append(p["person_id"])
+    if workspace is not None:
+        stored = workspace.load()
+        for c in stored.courses.itertuples(index=False):
+            zones.setdefault(c.course_id, zone(c.timezone))
+        activities |= set(zip(stored.activities["course_id"], stored.activities["activity_id"]))
+        if not roster:
+            staff = stored.people[stored.people["role"] == "teacher"]
+            for c, p in zip(staff["course_id"], staff["person_id"]):
+                teachers.setdefault(c, []).append(p)
+    if not zones:
+        raise AsyncmonError(
+            "no schedule: pass the activities file (--activities activities.csv, with "
+            "course_id, activity_id, title, due_at, class_starts_at, timezone) or import it "
+            "into the workspace first"
+        )
+    return ReadContext(
+        zones=zones,
+        activities=frozenset(activities),
+        course_id=course_id,
+        activity_id=activity_id,
+        teachers=teachers,
+        exported_by=exported_by,
+        exported_at=exported_at or datetime.now(timezone.utc).replace(microsecond=0),
+    )
+
+
+def _post_version(post: dict):
+    return post["edited_at"] or post["created_at"]
+
+
+def _dedupe(records: list[dict], key: tuple[str, ...], version) -> list[dict]:
+    """Keep one record per key (the latest version); count the others as merged."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in records:
+        groups.setdefault(tuple(r[k] for k in key), []).append(r)
+    kept = []
+    for group in groups.values():
+        winner = max(enumerate(group), key=lambda ir: (version(ir[1]), ir[0]))[1]
+        winner["_report"].kept += 1
+        for other in group:
+            if other is winner:
+                continue
+            other["_report"].merged += 1
+            if _content(other) != _content(winner) and version(other) == version(winner):
+                other["_report"].warn(
+                    other["_row"], key[-1], other[key[-1]],
+                    f"same id as {winner['_report'].file} row {winner['_row']} with other "
+                    "content and the same edit time; that row was kept",
+                )
+        kept.append(winner)
+    return kept
+
+
+def _content(record: dict) -> dict:
+    return {k: v for k, v in record.items() if not k.startswith("_") and k != "source"}
+
+
+def _known_posts(workspace) -> dict[tuple[str, str], str]:
+    """(course, post) -> thread of posts already in the workspace."""
+    if workspace is None:
+        return {}
+    stored = workspace.load().posts
+    return dict(zip(zip(stored["course_id"], stored["post_id"]), stored["thread_id"]))
+
+
+def _derive_threads(posts: list[dict], known: dict) -> None:
+    """Fill missing thread ids by following parents to the thread's first post."""
+    by_key = {(p["course_id"], p["post_id"]): p for p in posts}
+    for post in posts:
+        if post["thread_id"]:
+            continue
+        seen = set()
+        current = post
+        while True:
+            parent = current["parent_id"]
+            key = (current["course_id"], parent)
+            if parent is None:
+                post["thread_id"] = current["thread_id"] or current["post_id"]
+                break
+            if key in seen or key not in by_key:
+                post["thread_id"] = known.get(key, parent)
+                break
+            seen.add(key)
+            current = by_key[key]
+            if current["thread_id"]:
+                post["thread_id"] = current["thread_id"]
+                break
+
+
+def _roles(roster: list[dict], workspace) -> dict[tuple[str, str], str]:
+    roles = {(p["course_id"], p["person_id"]): p["role"] for p in roster}
+    if workspace is not None:
+        stored = workspace.load().people
+        for c, p, r in zip(stored["course_id"], stored["person_id"], stored["role"]):
+            roles.setdefault((c, p), r)
+    return roles
+
+
+def _check_people(posts, reactions, roles, known) -> list[dict]:
+    """Warn about authors not on the roster and replies to posts not in the import."""
+    unknown = []
+    keys = {(p["course_id"], p["post_id"]) for p in posts} | set(known)
+    for post in posts:
+        course, author = post["course_id"], post["author_id"]
+        if author is not None and (course, author) not in roles:
+            name = post.get("_name")
+            unknown.append({"file": post["_report"].file, "row": post["_row"], "course_id": course,
+                            "post_id": post["post_id"], "author_id": author, "name": name})
+            post["_report"].warn(
+                post["_row"], "author_id", author,
+                f"author {author}{f' ({name})' if name else ''} is not on the roster of course "
+                f"{course}; kept but not counted as any student's work. Add them to the "
+                "people file if they belong to the class",
+            )
+        if post["parent_id"] and (course, post["parent_id"]) not in keys:
+            post["_report"].warn(post["_row"], "parent_id", post["parent_id"],
+                                 "replies to a post that is not in this import; kept")
+    for reaction in reactions:
+        key = (reaction["course_id"], reaction["person_id"])
+        if key not in roles:
+            reaction["_report"].warn(reaction["_row"], "person_id", reaction["person_id"],
+                                     f"{reaction['person_id']} is not on the roster of course "
+                                     f"{reaction['course_id']}; kept, not counted")
+        if (reaction["course_id"], reaction["post_id"]) not in keys:
+            reaction["_report"].warn(reaction["_row"], "post_id", reaction["post_id"],
+                                     "reacts to a post that is not in this import; kept")
+    return unknown
+

@@ -1,0 +1,119 @@
+"""Reading a CSV source the way spreadsheets and LMSs write it: UTF-8 (BOM or not),
+comma separated, ``"`` quoting with doubled quotes, newlines inside quoted fields.
+
+File-level problems (encoding, no header, missing columns) raise one
+:class:`~asyncmon.errors.SourceFileError` listing all of them; row-level problems are
+returned for the caller to reject the row and keep the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import SourceFileError
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data record: its spreadsheet row number (header = 1), values by column, and a
+    problem that makes the whole row unreadable (or ``None``)."""
+
+    row: int
+    values: dict[str, str]
+    problem: str | None = None
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode UTF-8 (with or without BOM); raise a clear error for anything else."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFileError(
+            name,
+            [
+                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+                "save it again as 'CSV UTF-8' (spreadsheets) or export it again from the LMS"
+            ],
+        ) from None
+    if "\x00" in text:
+        raise SourceFileError(name, ["holds NUL bytes: it is a binary file, not CSV or JSON"])
+    return text
+
+
+def header_of(text: str) -> list[str]:
+    """The normalised header (stripped, lower-case) of CSV ``text``; empty if none."""
+    try:
+        first = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:
+        return []
+    return [c.strip().lower() for c in first]
+
+
+def read_rows(
+    data: bytes,
+    name: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    example: str,
+) -> tuple[list[CsvRow], list[str]]:
+    """Read ``data`` as CSV with the given required and optional columns.
+
+    Returns the data rows and the names of extra (ignored) columns.
+
+    Raises
+    ------
+    SourceFileError
+        Not UTF-8, no header, duplicate or missing required columns (all listed at once).
+    """
+    text = decode(data, name)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        raw_header = next(reader, None)
+    except csv.Error as exc:
+        raise SourceFileError(name, [f"cannot be read as CSV ({exc})"]) from None
+    if not raw_header or not any(h.strip() for h in raw_header):
+        raise SourceFileError(name, [f"has no header row; the first row must be: {example}"])
+    header = [h.strip().lower() for h in raw_header]
+    problems = []
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    if dupes:
+        problems.append(f"row 1: column(s) {', '.join(dupes)} appear more than once")
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(
+            f"row 1: missing required column(s) {', '.join(missing)}; the header must "
+            f"include: {example}"
+        )
+    if problems:
+        raise SourceFileError(name, problems)
+    known = set(required) | set(optional)
+    extra = [h for h in header if h and h not in known]
+    rows = []
+    row_number = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row_number += 1
+            rows.append(CsvRow(row_number, {}, f"cannot be read as CSV ({exc})"))
+            continue
+        row_number += 1
+        if not fields or not any(f.strip() for f in fields):
+            continue  # a blank line is not a record
+        problem = None
+        if len(fields) > len(header) and any(f.strip() for f in fields[len(header):]):
+            problem = (
+                f"has {len(fields)} fields but the header has {len(header)}; put a field "
+                "that contains a comma between double quotes"
+            )
+        values = {h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header) if h}
+        rows.append(CsvRow(row_number, values, problem))
+    return rows, extra

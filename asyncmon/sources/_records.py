@@ -1,0 +1,65 @@
+"""What every source parser gives back: post and reaction records with their provenance,
+and the context (course zones, the activity named on the command line) it reads them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ..report import SourceReport
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a parser needs besides the file.
+
+    Attributes
+    ----------
+    zones : dict of course_id to ZoneInfo
+        The zone of every course in the schedule (local times are read in it).
+    activities : set of (course_id, activity_id)
+        The activities in the schedule.
+    course_id, activity_id : str or None
+        The course and activity an LMS export is imported for (one forum or topic is one
+        activity).
+    teachers : dict of course_id to list of person ids
+        Teachers of each course (to attribute a Canvas export's own likes).
+    exported_by : str or None
+        Person id of whoever took the export (their likes are in Canvas ``entry_ratings``).
+    exported_at : datetime
+        When the export was taken; reactions of unknown time count as of then.
+    """
+
+    zones: dict[str, ZoneInfo]
+    activities: frozenset[tuple[str, str]]
+    course_id: str | None
+    activity_id: str | None
+    teachers: dict[str, list[str]]
+    exported_by: str | None
+    exported_at: datetime
+
+
+@dataclass
+class Parsed:
+    """Records read from one file, one report per table they feed."""
+
+    posts: list[dict] = field(default_factory=list)
+    reactions: list[dict] = field(default_factory=list)
+    reports: list[SourceReport] = field(default_factory=list)
+
+
+def text_id(value: object) -> str | None:
+    """An id as text: ints and digit strings alike; ``None`` for empty; raise otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("is true/false, not an id")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    raise ValueError("is not a number or text")

@@ -1,0 +1,175 @@
+"""Roster (people with roles) and schedule (activities with due and class times).
+
+No LMS discussion export says who is a teacher or when an activity is due, so these two
+small files come from the teacher. See the README for their columns.
+"""
+
+from __future__ import annotations
+
+from ..report import SourceReport
+from .._times import parse_time, zone
+from ._csv import read_rows
+
+PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
+ACTIVITY_COLUMNS = ("course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone")
+ACTIVITY_OPTIONAL = ("course_title", "concepts")
+
+# Role names as LMSs spell them, mapped to the product's three roles.
+_ROLE_NAMES = {
+    "student": "student",
+    "learner": "student",
+    "studentenrollment": "student",
+    "teacher": "teacher",
+    "instructor": "teacher",
+    "editingteacher": "teacher",
+    "teacherenrollment": "teacher",
+    "assistant": "assistant",
+    "ta": "assistant",
+    "teaching assistant": "assistant",
+    "taenrollment": "assistant",
+    "non-editing teacher": "assistant",
+}
+
+
+def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
+    """Read a people (roster) file: ``course_id, person_id, name, role``.
+
+    Returns the people records and the file's report. Rows with an empty id or an unknown
+    role are rejected; a person listed twice identically is merged, twice differently is
+    rejected.
+    """
+    rows, extra = read_rows(data, name, required=PEOPLE_COLUMNS, example=", ".join(PEOPLE_COLUMNS))
+    report = SourceReport(name, "people")
+    _note_extra(report, extra)
+    seen: dict[tuple[str, str], tuple[int, dict]] = {}
+    for r in rows:
+        report.read += 1
+        if r.problem:
+            report.reject(r.row, None, None, r.problem)
+            continue
+        v = r.values
+        course, person, person_name = v["course_id"].strip(), v["person_id"].strip(), v["name"].strip()
+        role = _ROLE_NAMES.get(v["role"].strip().lower())
+        if not course:
+            report.reject(r.row, "course_id", "", "course_id is empty; give the course's id")
+        elif not person:
+            report.reject(r.row, "person_id", "", "person_id is empty; give the LMS user id")
+        elif role is None:
+            report.reject(
+                r.row, "role", v["role"],
+                f"role {v['role']!r} is not student, teacher or assistant; use one of those",
+            )
+        else:
+            record = {"course_id": course, "person_id": person,
+                      "name": person_name or person, "role": role}
+            first = seen.get((course, person))
+            if first is None:
+                seen[(course, person)] = (r.row, record)
+                report.kept += 1
+            elif first[1] == record:
+                report.merged += 1
+            else:
+                report.reject(
+                    r.row, "person_id", person,
+                    f"person {person} of course {course} is already on row {first[0]} with "
+                    "another name or role; keep one row per person",
+                )
+    return [rec for _, rec in seen.values()], report
+
+
+def read_activities(data: bytes, name: str) -> tuple[list[dict], list[dict], SourceReport]:
+    """Read an activities (schedule) file.
+
+    Columns ``course_id, activity_id, title, due_at, class_starts_at, timezone`` and
+    optional ``course_title, concepts`` (separated by ``;``). Times are local wall-clock
+    times in ``timezone`` (``2025-03-09 23:59``) or ISO 8601 with an offset.
+
+    Returns activity records, course records and the file's report.
+    """
+    rows, extra = read_rows(
+        data, name, required=ACTIVITY_COLUMNS, optional=ACTIVITY_OPTIONAL,
+        example=", ".join(ACTIVITY_COLUMNS + ACTIVITY_OPTIONAL),
+    )
+    report = SourceReport(name, "activities")
+    _note_extra(report, extra)
+    courses: dict[str, tuple[int, dict]] = {}
+    activities: dict[tuple[str, str], tuple[int, dict]] = {}
+    for r in rows:
+        report.read += 1
+        if r.problem:
+            report.reject(r.row, None, None, r.problem)
+            continue
+        outcome = _activity(r.row, r.values, courses, report)
+        if outcome is None:
+            continue
+        course, record = outcome
+        key = (record["course_id"], record["activity_id"])
+        first = activities.get(key)
+        if first is None:
+            activities[key] = (r.row, record)
+            courses.setdefault(course["course_id"], (r.row, course))
+            report.kept += 1
+        elif first[1] == record:
+            report.merged += 1
+        else:
+            report.reject(
+                r.row, "activity_id", key[1],
+                f"activity {key[1]} of course {key[0]} is already on row {first[0]} with other "
+                "values; keep one row per activity",
+            )
+    return ([rec for _, rec in activities.values()], [rec for _, rec in courses.values()], report)
+
+
+def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
+    course_id, activity_id = v["course_id"].strip(), v["activity_id"].strip()
+    for column, value in (("course_id", course_id), ("activity_id", activity_id)):
+        if not value:
+            report.reject(row, column, "", f"{column} is empty; give an id")
+            return None
+    tz_name = v["timezone"].strip()
+    try:
+        tz = zone(tz_name)
+    except ValueError as exc:
+        report.reject(row, "timezone", tz_name, str(exc))
+        return None
+    known = courses.get(course_id)
+    if known and known[1]["timezone"] != tz_name:
+        report.reject(
+            row, "timezone", tz_name,
+            f"course {course_id} has time zone {known[1]['timezone']} on row {known[0]}; a "
+            "course has one time zone, use the same on every row",
+        )
+        return None
+    times = {}
+    for column in ("due_at", "class_starts_at"):
+        try:
+            times[column], note = parse_time(v[column], tz)
+        except ValueError as exc:
+            report.reject(row, column, v[column], str(exc))
+            return None
+        if note:
+            report.warn(row, column, v[column], note)
+    if times["class_starts_at"] < times["due_at"]:
+        report.reject(
+            row, "class_starts_at", v["class_starts_at"],
+            "class starts before the activity is due; class_starts_at is the start of the "
+            "live class the activity prepares for, after due_at",
+        )
+        return None
+    concepts = tuple(c.strip() for c in v.get("concepts", "").split(";") if c.strip())
+    record = {
+        "course_id": course_id,
+        "activity_id": activity_id,
+        "title": v["title"].strip() or activity_id,
+        "due_at": times["due_at"],
+        "class_starts_at": times["class_starts_at"],
+        "concepts": concepts,
+    }
+    course = {"course_id": course_id, "title": v.get("course_title", "").strip() or None,
+              "timezone": tz_name}
+    return course, record
+
+
+def _note_extra(report: SourceReport, extra: list[str]) -> None:
+    if extra:
+        report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")

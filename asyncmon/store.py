@@ -1,0 +1,314 @@
+"""The workspace: one SQLite file holding a school's canonical tables and teachers' plans.
+
+A workspace is a folder with ``asyncmon.sqlite`` in it (WAL mode, so dashboard kernels can
+read while an import writes). Writing is idempotent: importing the same export twice adds
+nothing, and a later, overlapping export adds only new posts and updates edited ones.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ._times import format_utc
+from .errors import WorkspaceError
+from .importing import ImportResult, Source, import_sources
+from .report import StoreCounts
+from .tables import KEYS, SCHEMAS, ClassData, make_table
+
+__all__ = ["Workspace"]
+
+DB_NAME = "asyncmon.sqlite"
+SCHEMA_VERSION = 1
+_ORDER = ("courses", "people", "activities", "posts", "reactions", "plans")
+
+
+def _ddl() -> list[str]:
+    statements = []
+    for name in _ORDER:
+        cols = ", ".join(f'"{c}"' for c in SCHEMAS[name])
+        key = ", ".join(KEYS[name])
+        statements.append(f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({key}))")
+    statements.append(
+        "CREATE TABLE IF NOT EXISTS imports (import_id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "imported_at TEXT NOT NULL, files TEXT NOT NULL, report TEXT NOT NULL)"
+    )
+    statements.append("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    statements.append("CREATE INDEX IF NOT EXISTS posts_activity ON posts (course_id, activity_id)")
+    return statements
+
+
+class Workspace:
+    """A folder holding one SQLite database of canonical tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        The workspace folder. Created (with an empty database) unless ``create=False``.
+    create : bool, default True
+        Create the folder and database when missing; with ``False`` a missing workspace
+        raises :class:`WorkspaceError`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from asyncmon import Workspace, sample_data_dir
+    >>> ws = Workspace(tempfile.mkdtemp())
+    >>> d = sample_data_dir()
+    >>> result = ws.import_sources([d / "posts.csv"], people=d / "people.csv",
+    ...                            activities=d / "activities.csv")
+    >>> result.report.stored["courses"].added
+    3
+    >>> ws.import_sources([d / "posts.csv"], people=d / "people.csv",
+    ...                   activities=d / "activities.csv").report.stored["posts"].added
+    0
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        self.db_path = self.path / DB_NAME
+        if not self.db_path.exists():
+            if not create:
+                raise WorkspaceError(
+                    f"{self.path} is not an asyncmon workspace (no {DB_NAME}); create one "
+                    "with 'asyncmon import ... --workspace DIR'"
+                )
+            if self.path.exists() and not self.path.is_dir():
+                raise WorkspaceError(f"{self.path} is a file; a workspace is a folder")
+            self.path.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as con, con:
+            for statement in _ddl():
+                con.execute(statement)
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),))
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self.db_path, timeout=60, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise WorkspaceError(f"cannot open {self.db_path}: {exc}") from None
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA busy_timeout=60000")
+        con.execute("PRAGMA synchronous=NORMAL")
+        return con
+
+    @contextmanager
+    def _transaction(self, *, write: bool):
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+
+    def load(self, *, course_id: str | None = None) -> ClassData:
+        """Read the canonical tables (all courses, or one) as :class:`ClassData`.
+
+        All tables are read in one transaction: a consistent snapshot even while an
+        import is writing.
+        """
+        tables = {}
+        with self._transaction(write=False) as con:
+            for name in _ORDER:
+                sql = f"SELECT * FROM {name}"
+                args: tuple = ()
+                if course_id is not None:
+                    sql += " WHERE course_id = ?"
+                    args = (course_id,)
+                sql += " ORDER BY " + ", ".join(KEYS[name])
+                cursor = con.execute(sql, args)
+                columns = [d[0] for d in cursor.description]
+                records = [_from_sql(name, dict(zip(columns, row))) for row in cursor]
+                tables[name] = make_table(name, records)
+        return ClassData(**tables)
+
+    def store(self, data: ClassData) -> dict[str, StoreCounts]:
+        """Write class data: add new rows, update changed ones, leave identical ones.
+
+        Posts are updated only by a version at least as recent as the stored one (by edit
+        time); a reaction keeps the earliest export time it was seen in. Nothing is ever
+        deleted: a post deleted in the LMS arrives as a row marked deleted.
+
+        Returns
+        -------
+        dict of str to StoreCounts
+            Per table, rows added, updated and unchanged.
+        """
+        counts = {}
+        with self._transaction(write=True) as con:
+            for name in _ORDER:
+                frame = getattr(data, name)
+                counts[name] = self._upsert(con, name, frame)
+        return counts
+
+    def _upsert(self, con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> StoreCounts:
+        if frame.empty:
+            return StoreCounts()
+        columns = list(SCHEMAS[name])
+        key = KEYS[name]
+        courses = sorted(set(frame["course_id"]))
+        marks = ",".join("?" * len(courses))
+        cursor = con.execute(f"SELECT * FROM {name} WHERE course_id IN ({marks})", courses)
+        stored_cols = [d[0] for d in cursor.description]
+        existing = {}
+        for row in cursor:
+            record = dict(zip(stored_cols, row))
+            existing[tuple(record[k] for k in key)] = record
+        added, updated, unchanged = [], [], 0
+        for record in frame.to_dict("records"):
+            row = _to_sql(name, record)
+            k = tuple(row[c] for c in key)
+            old = existing.get(k)
+            if old is None:
+                added.append(row)
+                existing[k] = row
+                continue
+            row = _reconcile(name, old, row)
+            if row is None or all(row[c] == old[c] for c in columns):
+                unchanged += 1
+            else:
+                updated.append(row)
+                existing[k] = row
+        placeholders = ",".join("?" * len(columns))
+        quoted = ",".join(f'"{c}"' for c in columns)
+        con.executemany(
+            f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})",
+            [[r[c] for c in columns] for r in added + updated],
+        )
+        return StoreCounts(added=len(added), updated=len(updated), unchanged=unchanged)
+
+    def import_sources(self, files: Sequence[Source], **options) -> ImportResult:
+        """Import source files into this workspace; the report says what was stored.
+
+        Takes the same options as :func:`asyncmon.import_sources`; the roster and schedule
+        may be left out when the workspace already holds them.
+        """
+        result = import_sources(files, workspace=self, **options)
+        result.report.stored = self.store(result.data)
+        with self._transaction(write=True) as con:
+            con.execute(
+                "INSERT INTO imports (imported_at, files, report) VALUES (?, ?, ?)",
+                (format_utc(datetime.now(timezone.utc)),
+                 json.dumps([s.file for s in result.report.sources]),
+                 result.report.to_json()),
+            )
+        return result
+
+    def save_plan(
+        self,
+        course_id: str,
+        activity_id: str,
+        *,
+        gap: str | None = None,
+        gap_source: str | None = None,
+        feedback: str | None = None,
+        followup_kind: str | None = None,
+        followup_description: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Save (create or replace) the teacher's plan for one activity.
+
+        Parameters
+        ----------
+        course_id, activity_id : str
+            The activity planned for; it must be in the workspace.
+        gap : str, optional
+            The main knowledge gap chosen.
+        gap_source : str, optional
+            Where the gap came from: ``question-group``, ``concept`` or ``free-text``.
+        feedback : str, optional
+            Notes for the feedback that opens the next class.
+        followup_kind : str, optional
+            ``roleplay``, ``quick-write``, ``debate`` or ``other``.
+        followup_description : str, optional
+            What the follow-up activity is.
+        now : datetime, optional
+            The save time (defaults to now).
+        """
+        moment = format_utc(now or datetime.now(timezone.utc))
+        with self._transaction(write=True) as con:
+            found = con.execute(
+                "SELECT 1 FROM activities WHERE course_id = ? AND activity_id = ?",
+                (course_id, activity_id),
+            ).fetchone()
+            if not found:
+                raise WorkspaceError(
+                    f"activity {activity_id} of course {course_id} is not in the workspace; "
+                    "import its schedule first"
+                )
+            previous = con.execute(
+                "SELECT created_at FROM plans WHERE course_id = ? AND activity_id = ?",
+                (course_id, activity_id),
+            ).fetchone()
+            con.execute(
+                "INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (course_id, activity_id, gap, gap_source, feedback, followup_kind,
+                 followup_description, previous[0] if previous else moment, moment),
+            )
+
+    def imports(self) -> pd.DataFrame:
+        """The import log: ``import_id, imported_at, files`` (list of names), ``report``
+        (the import report as a dict)."""
+        with closing(self._connect()) as con:
+            rows = con.execute("SELECT import_id, imported_at, files, report FROM imports "
+                               "ORDER BY import_id").fetchall()
+        return pd.DataFrame(
+            [(i, pd.Timestamp(t), json.loads(f), json.loads(r)) for i, t, f, r in rows],
+            columns=["import_id", "imported_at", "files", "report"],
+        )
+
+
+def _to_sql(name: str, record: dict) -> dict:
+    row = {}
+    for column, (kind, _) in SCHEMAS[name].items():
+        value = record.get(column)
+        if kind == "concepts":
+            row[column] = json.dumps(list(value or ()), ensure_ascii=False)
+        elif kind == "time":
+            row[column] = None if value is None or pd.isna(value) else format_utc(value)
+        elif kind == "bool":
+            row[column] = int(bool(value))
+        else:
+            row[column] = None if value is None or pd.isna(value) else str(value)
+    return row
+
+
+def _from_sql(name: str, row: dict) -> dict:
+    for column, (kind, _) in SCHEMAS[name].items():
+        if kind == "concepts":
+            row[column] = tuple(json.loads(row[column] or "[]"))
+        elif kind == "bool":
+            row[column] = bool(row[column])
+    return row
+
+
+def _reconcile(name: str, old: dict, new: dict) -> dict | None:
+    """The row to store when ``new`` meets a stored ``old`` row; ``None`` keeps ``old``."""
+    if name == "posts":
+        old_version = old["edited_at"] or old["created_at"]
+        new_version = new["edited_at"] or new["created_at"]
+        if new_version < old_version:
+            return None  # an older export: never roll an edit back
+    if name == "reactions":
+        new = dict(new)
+        new["exported_at"] = min(old["exported_at"], new["exported_at"])
+        if new["created_at"] is None:
+            new["created_at"] = old["created_at"]
+    if name == "plans":
+        new = dict(new)
+        new["created_at"] = old["created_at"]
+    return new

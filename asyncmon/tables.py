@@ -1,0 +1,317 @@
+"""The canonical tables every source becomes, and their validation at the door.
+
+One class's data is a :class:`ClassData`: six pandas DataFrames (courses, people,
+activities, posts, reactions, plans) with fixed columns and dtypes. Ids are text; every
+time is a timezone-aware UTC timestamp (shown in the course's zone by the views).
+Later stages (store, metrics, dashboards) trust this schema and do not re-validate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import pandas as pd
+
+from ._times import zone
+from .errors import InvalidTableError
+
+__all__ = ["ROLES", "SCHEMAS", "ClassData", "empty_table", "make_table", "validate_table"]
+
+ROLES = ("student", "teacher", "assistant")
+STAFF_ROLES = ("teacher", "assistant")
+BODY_FORMATS = ("text", "html", "markdown")
+
+# column -> (kind, required). Kinds: id / text (pandas str), time (datetime64 UTC),
+# bool, concepts (tuple of str). Required columns have no missing values.
+SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
+    "courses": {
+        "course_id": ("id", True),
+        "title": ("text", False),
+        "timezone": ("text", True),
+    },
+    "people": {
+        "course_id": ("id", True),
+        "person_id": ("id", True),
+        "name": ("text", True),
+        "role": ("text", True),
+    },
+    "activities": {
+        "course_id": ("id", True),
+        "activity_id": ("id", True),
+        "title": ("text", True),
+        "due_at": ("time", True),
+        "class_starts_at": ("time", True),
+        "concepts": ("concepts", True),
+    },
+    "posts": {
+        "course_id": ("id", True),
+        "activity_id": ("id", True),
+        "post_id": ("id", True),
+        "thread_id": ("id", True),
+        "parent_id": ("id", False),
+        "author_id": ("id", False),
+        "created_at": ("time", True),
+        "edited_at": ("time", False),
+        "deleted": ("bool", True),
+        "subject": ("text", False),
+        "body": ("text", True),
+        "body_original": ("text", False),
+        "body_format": ("text", True),
+        "private_to": ("id", False),
+        "source": ("text", True),
+    },
+    "reactions": {
+        "course_id": ("id", True),
+        "post_id": ("id", True),
+        "person_id": ("id", True),
+        "kind": ("text", True),
+        "created_at": ("time", False),
+        "exported_at": ("time", True),
+        "source": ("text", True),
+    },
+    "plans": {
+        "course_id": ("id", True),
+        "activity_id": ("id", True),
+        "gap": ("text", False),
+        "gap_source": ("text", False),
+        "feedback": ("text", False),
+        "followup_kind": ("text", False),
+        "followup_description": ("text", False),
+        "created_at": ("time", True),
+        "updated_at": ("time", True),
+    },
+}
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "courses": ("course_id",),
+    "people": ("course_id", "person_id"),
+    "activities": ("course_id", "activity_id"),
+    "posts": ("course_id", "post_id"),
+    "reactions": ("course_id", "post_id", "person_id", "kind"),
+    "plans": ("course_id", "activity_id"),
+}
+
+TIME_DTYPE = "datetime64[us, UTC]"
+
+
+def _series(kind: str, values: list[Any]) -> pd.Series:
+    if kind in ("id", "text"):
+        return pd.Series([None if _missing(v) else str(v) for v in values], dtype="str")
+    if kind == "time":
+        return pd.Series(pd.to_datetime(values, utc=True), dtype=TIME_DTYPE)
+    if kind == "bool":
+        return pd.Series([bool(v) for v in values], dtype="bool")
+    return pd.Series([tuple(v) if not _missing(v) else () for v in values], dtype=object)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build canonical table ``name`` from records (dicts keyed by column).
+
+    Missing keys become missing values; columns come in schema order with schema dtypes.
+    """
+    schema = SCHEMAS[name]
+    columns = {
+        col: _series(kind, [r.get(col) for r in records]) for col, (kind, _) in schema.items()
+    }
+    return pd.DataFrame(columns)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty canonical table ``name`` with the schema's columns and dtypes."""
+    return make_table(name, [])
+
+
+def validate_table(name: str, frame: pd.DataFrame) -> list[str]:
+    """Every problem of ``frame`` against the canonical schema of table ``name``.
+
+    Returns an empty list when the table is valid. Checks columns, dtypes, missing values in
+    required columns, duplicate keys and allowed values; all problems, not the first one.
+    """
+    schema = SCHEMAS[name]
+    problems = []
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        problems.append(f"missing column(s) {', '.join(missing)}; build it with make_table")
+    for col, (kind, required) in schema.items():
+        if col not in frame.columns:
+            continue
+        series = frame[col]
+        if kind == "time":
+            tz = getattr(series.dtype, "tz", None)
+            if tz is None or str(tz) != "UTC":
+                problems.append(f"column {col} must be timezone-aware UTC, not {series.dtype}")
+        elif kind == "bool" and series.dtype != bool:
+            problems.append(f"column {col} must be boolean, not {series.dtype}")
+        elif kind in ("id", "text") and not (
+            pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
+        ):
+            problems.append(f"column {col} must hold text, not {series.dtype}")
+        if required and kind != "concepts":
+            nulls = series.isna()
+            if nulls.any():
+                rows = ", ".join(str(i) for i in frame.index[nulls][:5])
+                problems.append(f"column {col} is required but missing at index {rows}")
+    key = [c for c in KEYS[name] if c in frame.columns]
+    if len(key) == len(KEYS[name]) and len(frame):
+        dup = frame.duplicated(key, keep=False)
+        if dup.any():
+            sample = frame.loc[dup, key].head(3).to_dict("records")
+            problems.append(f"duplicate key {'/'.join(key)}: {sample}")
+    problems.extend(_value_problems(name, frame))
+    return problems
+
+
+def _value_problems(name: str, frame: pd.DataFrame) -> list[str]:
+    problems = []
+    if name == "people" and "role" in frame:
+        bad = sorted(set(frame["role"].dropna()) - set(ROLES))
+        if bad:
+            problems.append(f"role must be one of {', '.join(ROLES)}; found {bad}")
+    if name == "courses" and "timezone" in frame:
+        for tz in frame["timezone"].dropna().unique():
+            try:
+                zone(tz)
+            except ValueError as exc:
+                problems.append(f"timezone: {exc}")
+    if name == "activities" and {"due_at", "class_starts_at"} <= set(frame.columns):
+        late = frame["class_starts_at"] < frame["due_at"]
+        if late.any():
+            ids = frame.loc[late, "activity_id"].tolist()[:5]
+            problems.append(f"class_starts_at is before due_at for activities {ids}")
+    if name == "posts" and {"author_id", "deleted"} <= set(frame.columns):
+        anonymous = frame["author_id"].isna() & ~frame["deleted"]
+        if anonymous.any():
+            ids = frame.loc[anonymous, "post_id"].tolist()[:5]
+            problems.append(f"author_id is missing on posts that are not deleted: {ids}")
+    if name == "posts" and "body_format" in frame:
+        bad = sorted(set(frame["body_format"].dropna()) - set(BODY_FORMATS))
+        if bad:
+            problems.append(f"body_format must be one of {', '.join(BODY_FORMATS)}; found {bad}")
+    return problems
+
+
+@dataclass(frozen=True)
+class ClassData:
+    """The canonical tables of one or more courses.
+
+    Immutable: "changing" it with :meth:`replace` returns a new one. Build it from frames
+    with :meth:`from_frames`, which validates every table and raises one error listing
+    every problem.
+
+    Attributes
+    ----------
+    courses : DataFrame
+        ``course_id, title, timezone`` (IANA name; due and class times are local to it).
+    people : DataFrame
+        ``course_id, person_id, name, role`` (student / teacher / assistant). The students
+        are the roster.
+    activities : DataFrame
+        ``course_id, activity_id, title, due_at, class_starts_at`` (UTC), ``concepts``
+        (tuple of the concepts the teacher tracks).
+    posts : DataFrame
+        ``course_id, activity_id, post_id, thread_id, parent_id`` (missing for a thread's
+        first post), ``author_id`` (missing only on some deleted posts), ``created_at,
+        edited_at`` (UTC), ``deleted``, ``subject``, ``body`` (plain text), ``body_original``
+        (the source's markup when it was not plain text), ``body_format`` (text / html /
+        markdown), ``private_to`` (person a private reply was addressed to), ``source``.
+    reactions : DataFrame
+        ``course_id, post_id, person_id, kind`` (like, thumbs-up...),
+        ``created_at`` (UTC, missing when the source does not give it), ``exported_at``
+        (when the export was taken; a reaction of unknown time counts as of then),
+        ``source``.
+    plans : DataFrame
+        The teacher's plan per activity: ``course_id, activity_id, gap, gap_source,
+        feedback, followup_kind, followup_description, created_at, updated_at``.
+    """
+
+    courses: pd.DataFrame
+    people: pd.DataFrame
+    activities: pd.DataFrame
+    posts: pd.DataFrame
+    reactions: pd.DataFrame
+    plans: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> ClassData:
+        """Class data with every table empty."""
+        return cls(**{name: empty_table(name) for name in SCHEMAS})
+
+    @classmethod
+    def from_frames(cls, **frames: pd.DataFrame) -> ClassData:
+        """Validate frames and bundle them; tables not given are empty.
+
+        Raises
+        ------
+        InvalidTableError
+            Listing every problem of every table.
+        """
+        unknown = set(frames) - set(SCHEMAS)
+        if unknown:
+            raise InvalidTableError(
+                ", ".join(sorted(unknown)), [f"not a table; tables are {', '.join(SCHEMAS)}"]
+            )
+        tables = {name: frames.get(name, empty_table(name)) for name in SCHEMAS}
+        problems = [f"{name}: {p}" for name, t in tables.items() for p in validate_table(name, t)]
+        if problems:
+            raise InvalidTableError("class data", problems)
+        return cls(**tables)
+
+    def replace(self, **frames: pd.DataFrame) -> ClassData:
+        """A copy with some tables replaced (validated)."""
+        merged = {f.name: getattr(self, f.name) for f in fields(self)} | frames
+        return ClassData.from_frames(**merged)
+
+    def for_course(self, course_id: str) -> ClassData:
+        """The same data restricted to one course."""
+        return replace(
+            self,
+            **{
+                f.name: getattr(self, f.name)
+                .loc[lambda t: t["course_id"] == course_id]
+                .reset_index(drop=True)
+                for f in fields(self)
+            },
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """One row per course: students, staff, activities, posts, deleted posts, reactions.
+
+        Returns
+        -------
+        DataFrame
+            ``course_id, title, timezone, students, staff, activities, posts,
+            deleted_posts, reactions`` (counts).
+        """
+        rows = []
+        for course in self.courses.itertuples(index=False):
+            cid = course.course_id
+            people = self.people[self.people["course_id"] == cid]
+            posts = self.posts[self.posts["course_id"] == cid]
+            rows.append(
+                {
+                    "course_id": cid,
+                    "title": course.title,
+                    "timezone": course.timezone,
+                    "students": int((people["role"] == "student").sum()),
+                    "staff": int(people["role"].isin(STAFF_ROLES).sum()),
+                    "activities": int((self.activities["course_id"] == cid).sum()),
+                    "posts": int((~posts["deleted"]).sum()),
+                    "deleted_posts": int(posts["deleted"].sum()),
+                    "reactions": int((self.reactions["course_id"] == cid).sum()),
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=["course_id", "title", "timezone", "students", "staff", "activities",
+                     "posts", "deleted_posts", "reactions"],
+        )

@@ -1,0 +1,27 @@
+"""Shared fixtures: a tiny hand-made class (roster and schedule) that tests import against.
+
+Course C1 (Europe/Amsterdam): students 11, 12, 13; teacher 91; assistant 92.
+Activity a1 due 2025-03-29 23:59 local (22:59Z, CET +1), class 2025-03-31 09:00 local
+(07:00Z, CEST +2: the clocks went forward on 30 March in between).
+"""
+
+import pytest
+
+PEOPLE = b"""course_id,person_id,name,role
+C1,11,Ana Silva,student
+C1,12,Zo\xc3\xab Brandt,student
+C1,13,Omar Haddad,student
+C1,91,Dr. Ines Moreau,teacher
+C1,92,Tom Berg,assistant
+"""
+
+ACTIVITIES = b"""course_id,activity_id,title,due_at,class_starts_at,timezone,course_title,concepts
+C1,a1,Week 1,2025-03-29 23:59,2025-03-31 09:00,Europe/Amsterdam,Cell Biology,osmosis; diffusion
+C1,a2,Week 2,2025-04-05 23:59,2025-04-07 09:00,Europe/Amsterdam,Cell Biology,
+"""
+
+
+@pytest.fixture
+def roster():
+    """Keyword arguments giving the tiny class's roster and schedule to an import."""
+    return {"people": ("people.csv", PEOPLE), "activities": ("activities.csv", ACTIVITIES)}
