@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from ..errors import SourceFileError
 from . import canvas, moodle, template
 from ._csv import decode, header_of
+from ._json import load_json
 from ._records import Parsed, ReadContext
 
 __all__ = ["FORMATS", "ROSTER_FORMATS", "detect_format", "parse_source"]
@@ -39,11 +39,7 @@ def detect_format(data: bytes, name: str) -> str:
     text = decode(data, name)
     start = text.lstrip()[:1]
     if start in ("[", "{"):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SourceFileError(name, [f"is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                         f"column {exc.colno})"]) from None
+        document = load_json(data, name, fix="check the file is a complete export")
         if isinstance(document, list):
             return "moodle-json"
         if isinstance(document, dict) and "view" in document:

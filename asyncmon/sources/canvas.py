@@ -16,7 +16,7 @@ from .._html import html_to_text
 from .._times import parse_time
 from ..errors import SourceFileError
 from ..report import SourceReport
-from ._csv import decode
+from ._json import load_json
 from ._records import Parsed, ReadContext, text_id
 from .moodle import target
 
@@ -24,11 +24,7 @@ from .moodle import target
 def parse(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a Canvas discussion full view for the course and activity in ``ctx``."""
     course, activity = target(ctx, name)
-    try:
-        document = json.loads(decode(data, name))
-    except json.JSONDecodeError as exc:
-        raise SourceFileError(name, [f"is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                     f"column {exc.colno}); download the view again"]) from None
+    document = load_json(data, name, fix="download the view again")
     if not isinstance(document, dict) or not isinstance(document.get("view"), list):
         raise SourceFileError(name, ["is not a Canvas discussion full view: expected a JSON "
                                      "object with a 'view' list (GET /api/v1/courses/:course_id"

@@ -10,13 +10,12 @@ A forum is one activity: the course and activity come from the caller.
 
 from __future__ import annotations
 
-import json
-
 from .._html import html_to_text
 from .._times import parse_moodle_time
 from ..errors import SourceFileError
 from ..report import SourceReport
-from ._csv import decode, read_rows
+from ._csv import read_rows
+from ._json import load_json
 from ._records import Parsed, ReadContext, text_id
 
 REQUIRED = ("id", "discussion", "parent", "userid", "created", "message")
@@ -69,11 +68,7 @@ def parse_csv(data: bytes, name: str, ctx: ReadContext) -> Parsed:
 def parse_json(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a Moodle forum export in JSON (an array of sheets of records)."""
     course, activity = target(ctx, name)
-    try:
-        document = json.loads(decode(data, name))
-    except json.JSONDecodeError as exc:
-        raise SourceFileError(name, [f"is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                     f"column {exc.colno}); export it again from Moodle"]) from None
+    document = load_json(data, name, fix="export it again from Moodle")
     if not isinstance(document, list):
         raise SourceFileError(name, ["is not a Moodle forum export: expected a JSON array of "
                                      "sheets such as [[{...}, {...}]]"])

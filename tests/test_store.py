@@ -1,0 +1,139 @@
+"""The workspace: idempotent imports, later exports, plans, and concurrent use."""
+
+import multiprocessing
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from asyncmon import Workspace, WorkspaceError
+from asyncmon.report import StoreCounts
+
+from .conftest import ACTIVITIES, PEOPLE
+
+HEADER = b"course_id,activity_id,post_id,parent_id,author_id,created_at,edited_at,body\n"
+
+
+def posts(*rows: bytes) -> tuple[str, bytes]:
+    return ("posts.csv", HEADER + b"".join(r + b"\n" for r in rows))
+
+
+def test_importing_the_same_export_twice_adds_nothing(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    export = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello",
+                   b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply")
+    first = ws.import_sources([export], **roster).report.stored
+    assert first["posts"] == StoreCounts(added=2)
+    assert first["people"] == StoreCounts(added=5)
+    assert first["activities"] == StoreCounts(added=2)
+    second = ws.import_sources([export], **roster).report.stored
+    assert second["posts"] == StoreCounts(unchanged=2)
+    assert second["people"] == StoreCounts(unchanged=5)
+    assert len(ws.load().posts) == 2
+
+
+def test_a_later_overlapping_export_adds_new_posts_and_updates_edited_ones(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello",
+                             b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply")], **roster)
+    later = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,2025-03-29T12:00:00Z,Hello (edited)",
+                  b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply",
+                  b"C1,a1,3,1,13,2025-03-29T13:00:00Z,,New")
+    assert ws.import_sources([later], **roster).report.stored["posts"] == StoreCounts(1, 1, 1)
+    # the older export again: nothing rolls back
+    older = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")
+    assert ws.import_sources([older], **roster).report.stored["posts"] == StoreCounts(unchanged=1)
+    stored = ws.load().posts.set_index("post_id")
+    assert stored.loc["1", "body"] == "Hello (edited)"
+    assert sorted(stored.index) == ["1", "2", "3"]
+
+
+def test_roster_and_schedule_come_from_the_workspace_once_imported(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    ws.import_sources([], **roster)
+    result = ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29 11:00,,Hello")])
+    assert result.report.stored["posts"].added == 1
+    assert result.report.unknown_authors == []
+    # 11:00 in Amsterdam on 29 March (CET) is 10:00Z
+    assert ws.load().posts["created_at"].tolist() == [pd.Timestamp("2025-03-29T10:00:00Z")]
+
+
+def test_load_gives_back_the_canonical_tables(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    imported = ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")],
+                                 **roster).data
+    loaded = ws.load()
+    pd.testing.assert_frame_equal(loaded.posts, imported.posts)
+    pd.testing.assert_frame_equal(loaded.activities, imported.activities)
+    assert loaded.activities.set_index("activity_id").loc["a1", "concepts"] == (
+        "osmosis", "diffusion")
+    assert ws.load(course_id="nope").posts.empty
+
+
+def test_a_reaction_keeps_the_earliest_export_it_was_seen_in(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    base = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")
+    like = ("reactions.csv", b"course_id,post_id,person_id,kind\nC1,1,91,like\n")
+    early = datetime(2025, 3, 30, 8, tzinfo=timezone.utc)
+    ws.import_sources([base, like], **roster, exported_at=early)
+    again = ws.import_sources([base, like], **roster,
+                              exported_at=datetime(2025, 4, 2, tzinfo=timezone.utc))
+    assert again.report.stored["reactions"] == StoreCounts(unchanged=1)
+    assert ws.load().reactions["exported_at"].tolist() == [pd.Timestamp(early)]
+
+
+def test_plans_are_saved_replaced_and_kept_with_their_creation_time(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    ws.import_sources([], **roster)
+    t1 = datetime(2025, 3, 30, 20, tzinfo=timezone.utc)
+    t2 = datetime(2025, 3, 30, 21, tzinfo=timezone.utc)
+    ws.save_plan("C1", "a1", gap="why water moves", gap_source="question-group", now=t1)
+    ws.save_plan("C1", "a1", gap="why water moves", feedback="Start with the egg demo",
+                 followup_kind="quick-write", now=t2)
+    plan = ws.load().plans.iloc[0]
+    assert plan["feedback"] == "Start with the egg demo" and plan["followup_kind"] == "quick-write"
+    assert (plan["created_at"], plan["updated_at"]) == (pd.Timestamp(t1), pd.Timestamp(t2))
+    with pytest.raises(WorkspaceError, match="activity zz of course C1 is not in the workspace"):
+        ws.save_plan("C1", "zz", gap="x")
+
+
+def test_opening_a_missing_workspace_without_create_says_how_to_make_one(tmp_path):
+    with pytest.raises(WorkspaceError, match="is not an asyncmon workspace"):
+        Workspace(tmp_path / "nothing", create=False)
+
+
+def _writer(folder, start, count):
+    ws = Workspace(folder)
+    roster = {"people": ("people.csv", PEOPLE), "activities": ("activities.csv", ACTIVITIES)}
+    for batch in range(count):
+        post_id = start + batch
+        ws.import_sources(
+            [posts(b"C1,a1,%d,,11,2025-03-29T10:00:00Z,,post %d" % (post_id, post_id))], **roster)
+
+
+def _reader(folder, rounds, queue):
+    ws = Workspace(folder)
+    seen = []
+    for _ in range(rounds):
+        data = ws.load()
+        seen.append(len(data.posts))
+    queue.put(seen)
+
+
+def test_two_writers_and_a_reader_at_once_lose_nothing(tmp_path, roster):
+    Workspace(tmp_path).import_sources([], **roster)
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(str(tmp_path), 1000, 25)),
+             ctx.Process(target=_writer, args=(str(tmp_path), 2000, 25)),
+             ctx.Process(target=_reader, args=(str(tmp_path), 40, queue))]
+    for p in procs:
+        p.start()
+    seen = queue.get(timeout=120)
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    stored = Workspace(tmp_path).load().posts
+    assert sorted(stored["post_id"].astype(int)) == list(range(1000, 1025)) + list(range(2000, 2025))
+    # the reader only ever saw whole imports, growing
+    assert seen == sorted(seen) and seen[-1] <= 50
