@@ -6,10 +6,9 @@ recurring questions.
 """
 
 from .errors import AsyncmonError, InvalidTableError, SourceFileError, WorkspaceError
-from .importing import ImportResult, import_sources
+from .importing import ImportResult, detect_format, import_sources
 from .report import ImportReport, Problem, SourceReport, StoreCounts
 # from .sample import sample_data_dir
-from .sources import detect_format
 from .store import Workspace
 from .tables import ClassData
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Union
 
 from .errors import AsyncmonError, SourceFileError
 from .report import ImportReport, Problem, SourceReport
-from .sources import FORMATS, detect_format, parse_source
+from .sources import FORMATS, parse_source
+from .sources import detect_format as _detect
 from .sources._records import ReadContext
 from .sources.roster import read_activities, read_people
 from .tables import ClassData, make_table
@@ -24,7 +25,7 @@ from ._times import zone
 if TYPE_CHECKING:
     from .store import Workspace
 
-__all__ = ["ImportResult", "Source", "import_sources"]
+__all__ = ["ImportResult", "Source", "detect_format", "import_sources"]
 
 #: A source: a path, or ``(name, content)`` for bytes already in memory.
 Source = Union[str, os.PathLike, tuple[str, bytes]]
@@ -171,6 +172,34 @@ def import_sources(
     return ImportResult(data, report)
 
 
+def detect_format(source: Source) -> str:
+    """Name the format of a source file from its content.
+
+    Parameters
+    ----------
+    source : path or (name, bytes)
+
+    Returns
+    -------
+    str
+        ``moodle-csv``, ``moodle-json``, ``canvas-json``, ``csv`` (template posts),
+        ``reactions``, ``people`` or ``activities``.
+
+    Raises
+    ------
+    SourceFileError
+        The content matches no known format.
+
+    Examples
+    --------
+    >>> from asyncmon import detect_format, sample_data_dir
+    >>> detect_format(sample_data_dir() / "people.csv")
+    'people'
+    """
+    name, data = _load(source)
+    return _detect(data, name)
+
+
 def _load(source: Source) -> tuple[str, bytes]:
     if isinstance(source, tuple):
         return source
@@ -188,7 +217,7 @@ def _load(source: Source) -> tuple[str, bytes]:
 def _kind(data: bytes, name: str, format: str | None) -> str:
     """people / activities for roster files, else the activity format ('?' = detect later)."""
     try:
-        detected = detect_format(data, name)
+        detected = _detect(data, name)
     except SourceFileError:
         return format or "?"
     if detected in ("people", "activities"):

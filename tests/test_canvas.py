@@ -56,7 +56,7 @@ def canvas(doc=None):
 
 def test_canvas_tree_new_entries_deleted_and_student_view(roster):
     name, data = canvas()
-    assert detect_format(data, name) == "canvas-json"
+    assert detect_format((name, data)) == "canvas-json"
     result = import_sources([canvas()], **roster, course_id="C1", activity_id="a1",
                             exported_at=EXPORTED)
     posts_report, likes_report = result.report.sources[-2:]

@@ -31,7 +31,7 @@ def moodle_csv(rows=ROWS, header=HEADER, bom=True) -> tuple[str, bytes]:
 
 def test_moodle_csv_is_detected_and_every_quirk_read(roster):
     name, data = moodle_csv()
-    assert detect_format(data, name) == "moodle-csv"
+    assert detect_format((name, data)) == "moodle-csv"
     result = import_sources([moodle_csv()], **roster, course_id="C1", activity_id="a1")
     report = result.report.sources[-1]
     assert (report.read, report.kept, report.merged, report.rejected) == (5, 5, 0, [])
@@ -81,7 +81,7 @@ def test_moodle_json_array_of_sheets_with_human_dates(roster):
         "not a record",
     ]
     data = json.dumps([records]).encode()
-    assert detect_format(data, "forum.json") == "moodle-json"
+    assert detect_format(("forum.json", data)) == "moodle-json"
     result = import_sources([("forum.json", data)], **roster, course_id="C1", activity_id="a1")
     report = result.report.sources[-1]
     assert (report.read, report.kept, len(report.rejected)) == (4, 2, 2)
