@@ -133,8 +133,14 @@ def import_sources(
         roster += ppl
         report.sources.append(rep)
 
-    ctx = _context(schedule, courses, roster, workspace, course_id, activity_id, exported_by,
+    stored = workspace.load() if workspace is not None else None
+    ctx = _context(schedule, courses, roster, stored, course_id, activity_id, exported_by,
                    exported_at)
+    if activity_files and not roster and (stored is None or stored.people.empty):
+        raise AsyncmonError(
+            "no roster: pass the people file (--people people.csv, with course_id, person_id, "
+            "name, role) so that posts can be told apart as students' or teachers'"
+        )
     posts, reactions, failures = [], [], []
     for name, data, kind in activity_files:
         try:
@@ -155,12 +161,12 @@ def import_sources(
                                for p in failure.problems)
         report.sources.append(failed)
 
-    known = _known_posts(workspace)
+    known = _known_posts(stored)
     posts = _dedupe(posts, ("course_id", "post_id"), _post_version)
     _derive_threads(posts, known)
     reactions = _dedupe(reactions, ("course_id", "post_id", "person_id", "kind"),
                         lambda r: r["created_at"] or datetime.min.replace(tzinfo=timezone.utc))
-    roles = _roles(roster, workspace)
+    roles = _roles(roster, stored)
     report.unknown_authors = _check_people(posts, reactions, roles, known)
     data = ClassData.from_frames(
         courses=make_table("courses", courses),
@@ -227,7 +233,7 @@ def _kind(data: bytes, name: str, format: str | None) -> str:
     return format or detected
 
 
-def _context(schedule, courses, roster, workspace, course_id, activity_id, exported_by,
+def _context(schedule, courses, roster, stored, course_id, activity_id, exported_by,
              exported_at) -> ReadContext:
     zones = {c["course_id"]: zone(c["timezone"]) for c in courses}
     activities = {(a["course_id"], a["activity_id"]) for a in schedule}
@@ -235,14 +241,14 @@ def _context(schedule, courses, roster, workspace, course_id, activity_id, expor
     for p in roster:
         if p["role"] == "teacher":
             teachers.setdefault(p["course_id"], []).append(p["person_id"])
-    if workspace is not None:
-        stored = workspace.load()
+    if stored is not None:
         for c in stored.courses.itertuples(index=False):
             zones.setdefault(c.course_id, zone(c.timezone))
         activities |= set(zip(stored.activities["course_id"], stored.activities["activity_id"]))
-        if not roster:
-            staff = stored.people[stored.people["role"] == "teacher"]
-            for c, p in zip(staff["course_id"], staff["person_id"]):
+        in_roster = {p["course_id"] for p in roster}
+        staff = stored.people[stored.people["role"] == "teacher"]
+        for c, p in zip(staff["course_id"], staff["person_id"]):
+            if c not in in_roster:
                 teachers.setdefault(c, []).append(p)
     if not zones:
         raise AsyncmonError(
@@ -292,12 +298,12 @@ def _content(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_") and k != "source"}
 
 
-def _known_posts(workspace) -> dict[tuple[str, str], str]:
+def _known_posts(stored: ClassData | None) -> dict[tuple[str, str], str]:
     """(course, post) -> thread of posts already in the workspace."""
-    if workspace is None:
+    if stored is None:
         return {}
-    stored = workspace.load().posts
-    return dict(zip(zip(stored["course_id"], stored["post_id"]), stored["thread_id"]))
+    posts = stored.posts
+    return dict(zip(zip(posts["course_id"], posts["post_id"]), posts["thread_id"]))
 
 
 def _derive_threads(posts: list[dict], known: dict) -> None:
@@ -324,11 +330,11 @@ def _derive_threads(posts: list[dict], known: dict) -> None:
                 break
 
 
-def _roles(roster: list[dict], workspace) -> dict[tuple[str, str], str]:
+def _roles(roster: list[dict], stored: ClassData | None) -> dict[tuple[str, str], str]:
     roles = {(p["course_id"], p["person_id"]): p["role"] for p in roster}
-    if workspace is not None:
-        stored = workspace.load().people
-        for c, p, r in zip(stored["course_id"], stored["person_id"], stored["role"]):
+    if stored is not None:
+        people = stored.people
+        for c, p, r in zip(people["course_id"], people["person_id"], people["role"]):
             roles.setdefault((c, p), r)
     return roles
 
