@@ -8,7 +8,7 @@ recurring questions.
 from .errors import AsyncmonError, InvalidTableError, SourceFileError, WorkspaceError
 from .importing import ImportResult, detect_format, import_sources
 from .report import ImportReport, Problem, SourceReport, StoreCounts
-# from .sample import sample_data_dir
+from .sample import sample_data_dir
 from .store import Workspace
 from .tables import ClassData
 

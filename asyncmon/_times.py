@@ -9,10 +9,10 @@ autumn) is read as its first occurrence and reported.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-UTC = timezone.utc
+UTC = UTC
 
 ISO_EXAMPLE = "2025-02-04T14:15:00Z or 2025-02-04 15:15 (local time in the course zone)"
 
@@ -36,7 +36,7 @@ def zone(name: str) -> ZoneInfo:
         if not name or name != name.strip():
             raise ValueError
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
         raise ValueError(
             f"{name!r} is not an IANA time zone name; use one such as Europe/Amsterdam "
             "or America/New_York"

@@ -6,7 +6,7 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import AsyncmonError
 from .importing import import_sources
@@ -26,32 +26,60 @@ def _parser() -> argparse.ArgumentParser:
         ("validate", "read exports and print the import report without writing anything"),
     ):
         cmd = commands.add_parser(name, help=help_text, description=help_text)
-        cmd.add_argument("files", nargs="+", metavar="FILE",
-                         help="Moodle CSV/JSON, Canvas full-view JSON, template posts.csv / "
-                              "reactions.csv (people.csv and activities.csv are recognised too)")
-        cmd.add_argument("--workspace", metavar="DIR", required=(name == "import"),
-                         help="the workspace folder (created if missing)")
-        cmd.add_argument("--people", metavar="FILE", help="roster: course_id, person_id, name, role")
-        cmd.add_argument("--activities", metavar="FILE",
-                         help="schedule: course_id, activity_id, title, due_at, class_starts_at, "
-                              "timezone")
+        cmd.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="Moodle CSV/JSON, Canvas full-view JSON, template posts.csv / "
+            "reactions.csv (people.csv and activities.csv are recognised too)",
+        )
+        cmd.add_argument(
+            "--workspace",
+            metavar="DIR",
+            required=(name == "import"),
+            help="the workspace folder (created if missing)",
+        )
+        cmd.add_argument(
+            "--people", metavar="FILE", help="roster: course_id, person_id, name, role"
+        )
+        cmd.add_argument(
+            "--activities",
+            metavar="FILE",
+            help="schedule: course_id, activity_id, title, due_at, class_starts_at, timezone",
+        )
         cmd.add_argument("--course", metavar="ID", help="course of an LMS export")
-        cmd.add_argument("--activity", metavar="ID",
-                         help="activity of an LMS export (a forum or topic is one activity)")
-        cmd.add_argument("--format", choices=FORMATS, help="force the format instead of detecting it")
-        cmd.add_argument("--exported-by", metavar="PERSON_ID",
-                         help="who took a Canvas export (their own likes are in it)")
-        cmd.add_argument("--exported-at", metavar="TIME", type=_instant,
-                         help="when the export was taken, ISO 8601 (default: now)")
+        cmd.add_argument(
+            "--activity",
+            metavar="ID",
+            help="activity of an LMS export (a forum or topic is one activity)",
+        )
+        cmd.add_argument(
+            "--format", choices=FORMATS, help="force the format instead of detecting it"
+        )
+        cmd.add_argument(
+            "--exported-by",
+            metavar="PERSON_ID",
+            help="who took a Canvas export (their own likes are in it)",
+        )
+        cmd.add_argument(
+            "--exported-at",
+            metavar="TIME",
+            type=_instant,
+            help="when the export was taken, ISO 8601 (default: now)",
+        )
         cmd.add_argument("--json", action="store_true", help="print the report as JSON")
 
     show = commands.add_parser("show", help="print what a workspace holds")
     show.add_argument("--workspace", metavar="DIR", required=True)
 
     demo = commands.add_parser(
-        "demo", help="import the bundled sample class into a fresh workspace and show it")
-    demo.add_argument("--workspace", metavar="DIR",
-                      help="where to create the workspace (default: a new temporary folder)")
+        "demo", help="import the bundled sample class into a fresh workspace and show it"
+    )
+    demo.add_argument(
+        "--workspace",
+        metavar="DIR",
+        help="where to create the workspace (default: a new temporary folder)",
+    )
     return parser
 
 
@@ -60,10 +88,11 @@ def _instant(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 time such as 2025-02-04T14:15:00Z") from None
+            f"{text!r} is not an ISO 8601 time such as 2025-02-04T14:15:00Z"
+        ) from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs an offset or Z (e.g. 2025-02-04T14:15Z)")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,19 +117,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    options = dict(people=args.people, activities=args.activities, course_id=args.course,
-                   activity_id=args.activity, format=args.format,
-                   exported_by=args.exported_by, exported_at=args.exported_at)
+    options = dict(
+        people=args.people,
+        activities=args.activities,
+        course_id=args.course,
+        activity_id=args.activity,
+        format=args.format,
+        exported_by=args.exported_by,
+        exported_at=args.exported_at,
+    )
     if args.command == "import":
         result = Workspace(args.workspace).import_sources(args.files, **options)
     else:
         workspace = Workspace(args.workspace, create=False) if args.workspace else None
         result = import_sources(args.files, workspace=workspace, **options)
     print(result.report.to_json() if args.json else result.report.to_text())
-    activity_rows = sum(s.kept for s in result.report.sources
-                        if s.format not in ("people", "activities"))
-    return 0 if activity_rows or not any(
-        s.format not in ("people", "activities") for s in result.report.sources) else 1
+    activity_rows = sum(
+        s.kept for s in result.report.sources if s.format not in ("people", "activities")
+    )
+    return (
+        0
+        if activity_rows
+        or not any(s.format not in ("people", "activities") for s in result.report.sources)
+        else 1
+    )
 
 
 def _show(workspace: Workspace) -> str:
@@ -112,15 +152,20 @@ def _show(workspace: Workspace) -> str:
     lines.append(summary.to_string(index=False))
     for course in data.courses.itertuples(index=False):
         acts = data.activities[data.activities["course_id"] == course.course_id]
-        lines.append(f"\n{course.course_id} {course.title or ''} ({course.timezone}): "
-                     f"{len(acts)} activities")
+        lines.append(
+            f"\n{course.course_id} {course.title or ''} ({course.timezone}): {len(acts)} activities"
+        )
         for a in acts.itertuples(index=False):
-            posts = data.posts[(data.posts["course_id"] == course.course_id)
-                               & (data.posts["activity_id"] == a.activity_id)]
+            posts = data.posts[
+                (data.posts["course_id"] == course.course_id)
+                & (data.posts["activity_id"] == a.activity_id)
+            ]
             due = a.due_at.tz_convert(course.timezone).strftime("%a %d %b %H:%M")
             start = a.class_starts_at.tz_convert(course.timezone).strftime("%a %d %b %H:%M")
-            lines.append(f"  {a.activity_id:<6} due {due}, class {start}: "
-                         f"{int((~posts['deleted']).sum())} posts  {a.title}")
+            lines.append(
+                f"  {a.activity_id:<6} due {due}, class {start}: "
+                f"{int((~posts['deleted']).sum())} posts  {a.title}"
+            )
     return "\n".join(lines)
 
 
@@ -131,9 +176,10 @@ def _demo(folder: str | None) -> int:
     workspace = Workspace(target)
     d = sample_data_dir()
     result = workspace.import_sources(
-        [d / "posts.csv", d / "reactions.csv"], people=d / "people.csv",
+        [d / "posts.csv", d / "reactions.csv"],
+        people=d / "people.csv",
         activities=d / "activities.csv",
-        exported_at=datetime(2025, 4, 8, tzinfo=timezone.utc),
+        exported_at=datetime(2025, 4, 8, tzinfo=UTC),
     )
     print("Imported the bundled sample class:\n")
     print(result.report.to_text(limit=5))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
+from ._times import zone
 from .errors import AsyncmonError, SourceFileError
 from .report import ImportReport, Problem, SourceReport
 from .sources import FORMATS, parse_source
@@ -20,7 +21,6 @@ from .sources import detect_format as _detect
 from .sources._records import ReadContext
 from .sources.roster import read_activities, read_people
 from .tables import ClassData, make_table
-from ._times import zone
 
 if TYPE_CHECKING:
     from .store import Workspace
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportResult", "Source", "detect_format", "import_sources"]
 
 #: A source: a path, or ``(name, content)`` for bytes already in memory.
-Source = Union[str, os.PathLike, tuple[str, bytes]]
+Source = str | os.PathLike | tuple[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def import_sources(
     activity_files = []
     for name, data in loaded:
         kind = _kind(data, name, format)
-        (roster_files[kind] if kind in roster_files else activity_files).append((name, data, kind))
+        roster_files.get(kind, activity_files).append((name, data, kind))
     for kind, source in (("people", people), ("activities", activities)):
         if source is not None:
             name, data = _load(source)
@@ -134,8 +134,9 @@ def import_sources(
         report.sources.append(rep)
 
     stored = workspace.load() if workspace is not None else None
-    ctx = _context(schedule, courses, roster, stored, course_id, activity_id, exported_by,
-                   exported_at)
+    ctx = _context(
+        schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
+    )
     if activity_files and not roster and (stored is None or stored.people.empty):
         raise AsyncmonError(
             "no roster: pass the people file (--people people.csv, with course_id, person_id, "
@@ -152,20 +153,23 @@ def import_sources(
         reactions += parsed.reactions
         report.sources.extend(parsed.reports)
     if failures and len(failures) == len(activity_files):
-        raise SourceFileError(failures[0].file if len(failures) == 1 else "import",
-                              [p for f in failures for p in
-                               ([str(f)] if len(failures) > 1 else f.problems)])
+        raise SourceFileError(
+            failures[0].file if len(failures) == 1 else "import",
+            [p for f in failures for p in ([str(f)] if len(failures) > 1 else f.problems)],
+        )
     for failure in failures:
         failed = SourceReport(failure.file, "unreadable")
-        failed.warnings.extend(Problem(failure.file, None, None, None, p)
-                               for p in failure.problems)
+        failed.warnings.extend(Problem(failure.file, None, None, None, p) for p in failure.problems)
         report.sources.append(failed)
 
     known = _known_posts(stored)
     posts = _dedupe(posts, ("course_id", "post_id"), _post_version)
     _derive_threads(posts, known)
-    reactions = _dedupe(reactions, ("course_id", "post_id", "person_id", "kind"),
-                        lambda r: r["created_at"] or datetime.min.replace(tzinfo=timezone.utc))
+    reactions = _dedupe(
+        reactions,
+        ("course_id", "post_id", "person_id", "kind"),
+        lambda r: r["created_at"] or datetime.min.replace(tzinfo=UTC),
+    )
     roles = _roles(roster, stored)
     report.unknown_authors = _check_people(posts, reactions, roles, known)
     data = ClassData.from_frames(
@@ -233,8 +237,9 @@ def _kind(data: bytes, name: str, format: str | None) -> str:
     return format or detected
 
 
-def _context(schedule, courses, roster, stored, course_id, activity_id, exported_by,
-             exported_at) -> ReadContext:
+def _context(
+    schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
+) -> ReadContext:
     zones = {c["course_id"]: zone(c["timezone"]) for c in courses}
     activities = {(a["course_id"], a["activity_id"]) for a in schedule}
     teachers: dict[str, list[str]] = {}
@@ -263,7 +268,7 @@ def _context(schedule, courses, roster, stored, course_id, activity_id, exported
         activity_id=activity_id,
         teachers=teachers,
         exported_by=exported_by,
-        exported_at=exported_at or datetime.now(timezone.utc).replace(microsecond=0),
+        exported_at=exported_at or datetime.now(UTC).replace(microsecond=0),
     )
 
 
@@ -286,7 +291,9 @@ def _dedupe(records: list[dict], key: tuple[str, ...], version) -> list[dict]:
             other["_report"].merged += 1
             if _content(other) != _content(winner) and version(other) == version(winner):
                 other["_report"].warn(
-                    other["_row"], key[-1], other[key[-1]],
+                    other["_row"],
+                    key[-1],
+                    other[key[-1]],
                     f"same id as {winner['_report'].file} row {winner['_row']} with other "
                     "content and the same edit time; that row was kept",
                 )
@@ -347,25 +354,46 @@ def _check_people(posts, reactions, roles, known) -> list[dict]:
         course, author = post["course_id"], post["author_id"]
         if author is not None and (course, author) not in roles:
             name = post.get("_name")
-            unknown.append({"file": post["_report"].file, "row": post["_row"], "course_id": course,
-                            "post_id": post["post_id"], "author_id": author, "name": name})
+            unknown.append(
+                {
+                    "file": post["_report"].file,
+                    "row": post["_row"],
+                    "course_id": course,
+                    "post_id": post["post_id"],
+                    "author_id": author,
+                    "name": name,
+                }
+            )
             post["_report"].warn(
-                post["_row"], "author_id", author,
+                post["_row"],
+                "author_id",
+                author,
                 f"author {author}{f' ({name})' if name else ''} is not on the roster of course "
                 f"{course}; kept but not counted as any student's work. Add them to the "
                 "people file if they belong to the class",
             )
         if post["parent_id"] and (course, post["parent_id"]) not in keys:
-            post["_report"].warn(post["_row"], "parent_id", post["parent_id"],
-                                 "replies to a post that is not in this import; kept")
+            post["_report"].warn(
+                post["_row"],
+                "parent_id",
+                post["parent_id"],
+                "replies to a post that is not in this import; kept",
+            )
     for reaction in reactions:
         key = (reaction["course_id"], reaction["person_id"])
         if key not in roles:
-            reaction["_report"].warn(reaction["_row"], "person_id", reaction["person_id"],
-                                     f"{reaction['person_id']} is not on the roster of course "
-                                     f"{reaction['course_id']}; kept, not counted")
+            reaction["_report"].warn(
+                reaction["_row"],
+                "person_id",
+                reaction["person_id"],
+                f"{reaction['person_id']} is not on the roster of course "
+                f"{reaction['course_id']}; kept, not counted",
+            )
         if (reaction["course_id"], reaction["post_id"]) not in keys:
-            reaction["_report"].warn(reaction["_row"], "post_id", reaction["post_id"],
-                                     "reacts to a post that is not in this import; kept")
+            reaction["_report"].warn(
+                reaction["_row"],
+                "post_id",
+                reaction["post_id"],
+                "reacts to a post that is not in this import; kept",
+            )
     return unknown
-

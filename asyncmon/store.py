@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -85,8 +85,9 @@ class Workspace:
         with closing(self._connect()) as con, con:
             for statement in _ddl():
                 con.execute(statement)
-            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),))
+            con.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
@@ -202,9 +203,11 @@ class Workspace:
         with self._transaction(write=True) as con:
             con.execute(
                 "INSERT INTO imports (imported_at, files, report) VALUES (?, ?, ?)",
-                (format_utc(datetime.now(timezone.utc)),
-                 json.dumps([s.file for s in result.report.sources]),
-                 result.report.to_json()),
+                (
+                    format_utc(datetime.now(UTC)),
+                    json.dumps([s.file for s in result.report.sources]),
+                    result.report.to_json(),
+                ),
             )
         return result
 
@@ -239,7 +242,7 @@ class Workspace:
         now : datetime, optional
             The save time (defaults to now).
         """
-        moment = format_utc(now or datetime.now(timezone.utc))
+        moment = format_utc(now or datetime.now(UTC))
         with self._transaction(write=True) as con:
             found = con.execute(
                 "SELECT 1 FROM activities WHERE course_id = ? AND activity_id = ?",
@@ -256,16 +259,26 @@ class Workspace:
             ).fetchone()
             con.execute(
                 "INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (course_id, activity_id, gap, gap_source, feedback, followup_kind,
-                 followup_description, previous[0] if previous else moment, moment),
+                (
+                    course_id,
+                    activity_id,
+                    gap,
+                    gap_source,
+                    feedback,
+                    followup_kind,
+                    followup_description,
+                    previous[0] if previous else moment,
+                    moment,
+                ),
             )
 
     def imports(self) -> pd.DataFrame:
         """The import log: ``import_id, imported_at, files`` (list of names), ``report``
         (the import report as a dict)."""
         with closing(self._connect()) as con:
-            rows = con.execute("SELECT import_id, imported_at, files, report FROM imports "
-                               "ORDER BY import_id").fetchall()
+            rows = con.execute(
+                "SELECT import_id, imported_at, files, report FROM imports ORDER BY import_id"
+            ).fetchall()
         return pd.DataFrame(
             [(i, pd.Timestamp(t), json.loads(f), json.loads(r)) for i, t, f, r in rows],
             columns=["import_id", "imported_at", "files", "report"],

@@ -312,6 +312,15 @@ class ClassData:
             )
         return pd.DataFrame(
             rows,
-            columns=["course_id", "title", "timezone", "students", "staff", "activities",
-                     "posts", "deleted_posts", "reactions"],
+            columns=[
+                "course_id",
+                "title",
+                "timezone",
+                "students",
+                "staff",
+                "activities",
+                "posts",
+                "deleted_posts",
+                "reactions",
+            ],
         )

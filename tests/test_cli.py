@@ -18,12 +18,25 @@ def files(tmp_path):
 
 def test_import_prints_the_report_and_writes_the_workspace(tmp_path, capsys):
     d = files(tmp_path)
-    args = ["import", str(d / "forum.csv"), "--workspace", str(d / "ws"),
-            "--people", str(d / "people.csv"), "--activities", str(d / "activities.csv"),
-            "--course", "C1", "--activity", "a1"]
+    args = [
+        "import",
+        str(d / "forum.csv"),
+        "--workspace",
+        str(d / "ws"),
+        "--people",
+        str(d / "people.csv"),
+        "--activities",
+        str(d / "activities.csv"),
+        "--course",
+        "C1",
+        "--activity",
+        "a1",
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert f"{d / 'forum.csv'} (moodle-csv): read 5, kept 5, merged 0 as duplicates, rejected 0" in out
+    assert (
+        f"{d / 'forum.csv'} (moodle-csv): read 5, kept 5, merged 0 as duplicates, rejected 0" in out
+    )
     assert "Workspace posts: 5 added, 0 updated, 0 unchanged" in out
     assert main(args + ["--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -38,16 +51,37 @@ def test_import_prints_the_report_and_writes_the_workspace(tmp_path, capsys):
 
 def test_validate_writes_nothing(tmp_path, capsys):
     d = files(tmp_path)
-    assert main(["validate", str(d / "forum.csv"), "--people", str(d / "people.csv"),
-                 "--activities", str(d / "activities.csv"), "--activity", "a1"]) == 0
+    assert (
+        main(
+            [
+                "validate",
+                str(d / "forum.csv"),
+                "--people",
+                str(d / "people.csv"),
+                "--activities",
+                str(d / "activities.csv"),
+                "--activity",
+                "a1",
+            ]
+        )
+        == 0
+    )
     assert "read 5, kept 5" in capsys.readouterr().out
     assert not (d / "ws").exists()
 
 
 def test_errors_are_one_clear_line_and_a_non_zero_status(tmp_path, capsys):
     d = files(tmp_path)
-    status = main(["validate", str(d / "bad.csv"), "--people", str(d / "people.csv"),
-                   "--activities", str(d / "activities.csv")])
+    status = main(
+        [
+            "validate",
+            str(d / "bad.csv"),
+            "--people",
+            str(d / "people.csv"),
+            "--activities",
+            str(d / "activities.csv"),
+        ]
+    )
     assert status == 2
     err = capsys.readouterr().err
     assert err.startswith(f"asyncmon: {d / 'bad.csv'}: row 1: the header matches no known format")
@@ -59,8 +93,22 @@ def test_errors_are_one_clear_line_and_a_non_zero_status(tmp_path, capsys):
 def test_nothing_imported_exits_1(tmp_path, capsys):
     d = files(tmp_path)
     (d / "empty.csv").write_bytes(
-        b"course_id,activity_id,post_id,author_id,created_at,body\nC1,zz,1,11,2025-03-29,x\n")
-    assert main(["import", str(d / "empty.csv"), "--workspace", str(d / "ws"),
-                 "--people", str(d / "people.csv"), "--activities", str(d / "activities.csv")]) == 1
+        b"course_id,activity_id,post_id,author_id,created_at,body\nC1,zz,1,11,2025-03-29,x\n"
+    )
+    assert (
+        main(
+            [
+                "import",
+                str(d / "empty.csv"),
+                "--workspace",
+                str(d / "ws"),
+                "--people",
+                str(d / "people.csv"),
+                "--activities",
+                str(d / "activities.csv"),
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "rejected 1" in out and "row 2, column activity_id" in out

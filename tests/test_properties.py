@@ -18,11 +18,23 @@ TARGET = {"course_id": "C1", "activity_id": "a1"}
 
 VALID = {
     "moodle-csv": moodle_csv()[1],
-    "moodle-json": json.dumps([[{"id": 1, "discussion": 1, "parent": 0, "userid": 11,
-                                 "created": 1743242400, "message": "<p>hi</p>"}]]).encode(),
+    "moodle-json": json.dumps(
+        [
+            [
+                {
+                    "id": 1,
+                    "discussion": 1,
+                    "parent": 0,
+                    "userid": 11,
+                    "created": 1743242400,
+                    "message": "<p>hi</p>",
+                }
+            ]
+        ]
+    ).encode(),
     "canvas-json": json.dumps(view()).encode(),
     "csv": b"course_id,activity_id,post_id,parent_id,author_id,created_at,body\n"
-           b"C1,a1,1,,11,2025-03-29T10:00:00Z,Hello\nC1,a1,2,1,12,2025-03-29 12:00,\"a, b\"\n",
+    b'C1,a1,1,,11,2025-03-29T10:00:00Z,Hello\nC1,a1,2,1,12,2025-03-29 12:00,"a, b"\n',
 }
 
 
@@ -35,10 +47,12 @@ def mutated(draw, original: bytes):
         if op == "flip" and data:
             data[pos] = draw(st.integers(0, 255))
         elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from(
-                [b",", b'"', b"\n", b"{", b"]", b"null", b"-1", b"\xef\xbb\xbf"]))
+            data[pos:pos] = draw(
+                st.binary(min_size=1, max_size=8)
+                | st.sampled_from([b",", b'"', b"\n", b"{", b"]", b"null", b"-1", b"\xef\xbb\xbf"])
+            )
         elif op == "delete" and data:
-            del data[pos:pos + draw(st.integers(1, 16))]
+            del data[pos : pos + draw(st.integers(1, 16))]
         elif op == "truncate":
             del data[pos:]
     return bytes(data)
@@ -54,8 +68,7 @@ def check(fmt: str | None, data: bytes) -> None:
         assert source.read == source.kept + source.merged + len(source.rejected), source
 
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -77,15 +90,21 @@ def test_mutated_rosters_give_rows_or_a_clear_error(data):
     people = data.draw(mutated(PEOPLE))
     activities = data.draw(mutated(ACTIVITIES))
     try:
-        result = import_sources([("posts.csv", VALID["csv"])], people=("people.csv", people),
-                                activities=("activities.csv", activities))
+        result = import_sources(
+            [("posts.csv", VALID["csv"])],
+            people=("people.csv", people),
+            activities=("activities.csv", activities),
+        )
     except AsyncmonError:
         return
     assert all(s.read == s.kept + s.merged + len(s.rejected) for s in result.report.sources)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(fmt=st.sampled_from(sorted(VALID)), data=st.data())
 def test_reimporting_any_readable_export_adds_nothing(tmp_path_factory, fmt, data):
     export = data.draw(st.one_of(st.just(VALID[fmt]), mutated(VALID[fmt])))

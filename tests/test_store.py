@@ -1,7 +1,7 @@
 """The workspace: idempotent imports, later exports, plans, and concurrent use."""
 
 import multiprocessing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -20,8 +20,9 @@ def posts(*rows: bytes) -> tuple[str, bytes]:
 
 def test_importing_the_same_export_twice_adds_nothing(tmp_path, roster):
     ws = Workspace(tmp_path)
-    export = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello",
-                   b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply")
+    export = posts(
+        b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello", b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply"
+    )
     first = ws.import_sources([export], **roster).report.stored
     assert first["posts"] == StoreCounts(added=2)
     assert first["people"] == StoreCounts(added=5)
@@ -34,11 +35,20 @@ def test_importing_the_same_export_twice_adds_nothing(tmp_path, roster):
 
 def test_a_later_overlapping_export_adds_new_posts_and_updates_edited_ones(tmp_path, roster):
     ws = Workspace(tmp_path)
-    ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello",
-                             b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply")], **roster)
-    later = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,2025-03-29T12:00:00Z,Hello (edited)",
-                  b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply",
-                  b"C1,a1,3,1,13,2025-03-29T13:00:00Z,,New")
+    ws.import_sources(
+        [
+            posts(
+                b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello",
+                b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply",
+            )
+        ],
+        **roster,
+    )
+    later = posts(
+        b"C1,a1,1,,11,2025-03-29T10:00:00Z,2025-03-29T12:00:00Z,Hello (edited)",
+        b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply",
+        b"C1,a1,3,1,13,2025-03-29T13:00:00Z,,New",
+    )
     assert ws.import_sources([later], **roster).report.stored["posts"] == StoreCounts(1, 1, 1)
     # the older export again: nothing rolls back
     older = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")
@@ -60,13 +70,14 @@ def test_roster_and_schedule_come_from_the_workspace_once_imported(tmp_path, ros
 
 def test_load_gives_back_the_canonical_tables(tmp_path, roster):
     ws = Workspace(tmp_path)
-    imported = ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")],
-                                 **roster).data
+    imported = ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")], **roster).data
     loaded = ws.load()
     pd.testing.assert_frame_equal(loaded.posts, imported.posts)
     pd.testing.assert_frame_equal(loaded.activities, imported.activities)
     assert loaded.activities.set_index("activity_id").loc["a1", "concepts"] == (
-        "osmosis", "diffusion")
+        "osmosis",
+        "diffusion",
+    )
     assert ws.load(course_id="nope").posts.empty
 
 
@@ -74,10 +85,9 @@ def test_a_reaction_keeps_the_earliest_export_it_was_seen_in(tmp_path, roster):
     ws = Workspace(tmp_path)
     base = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")
     like = ("reactions.csv", b"course_id,post_id,person_id,kind\nC1,1,91,like\n")
-    early = datetime(2025, 3, 30, 8, tzinfo=timezone.utc)
+    early = datetime(2025, 3, 30, 8, tzinfo=UTC)
     ws.import_sources([base, like], **roster, exported_at=early)
-    again = ws.import_sources([base, like], **roster,
-                              exported_at=datetime(2025, 4, 2, tzinfo=timezone.utc))
+    again = ws.import_sources([base, like], **roster, exported_at=datetime(2025, 4, 2, tzinfo=UTC))
     assert again.report.stored["reactions"] == StoreCounts(unchanged=1)
     assert ws.load().reactions["exported_at"].tolist() == [pd.Timestamp(early)]
 
@@ -85,11 +95,17 @@ def test_a_reaction_keeps_the_earliest_export_it_was_seen_in(tmp_path, roster):
 def test_plans_are_saved_replaced_and_kept_with_their_creation_time(tmp_path, roster):
     ws = Workspace(tmp_path)
     ws.import_sources([], **roster)
-    t1 = datetime(2025, 3, 30, 20, tzinfo=timezone.utc)
-    t2 = datetime(2025, 3, 30, 21, tzinfo=timezone.utc)
+    t1 = datetime(2025, 3, 30, 20, tzinfo=UTC)
+    t2 = datetime(2025, 3, 30, 21, tzinfo=UTC)
     ws.save_plan("C1", "a1", gap="why water moves", gap_source="question-group", now=t1)
-    ws.save_plan("C1", "a1", gap="why water moves", feedback="Start with the egg demo",
-                 followup_kind="quick-write", now=t2)
+    ws.save_plan(
+        "C1",
+        "a1",
+        gap="why water moves",
+        feedback="Start with the egg demo",
+        followup_kind="quick-write",
+        now=t2,
+    )
     plan = ws.load().plans.iloc[0]
     assert plan["feedback"] == "Start with the egg demo" and plan["followup_kind"] == "quick-write"
     assert (plan["created_at"], plan["updated_at"]) == (pd.Timestamp(t1), pd.Timestamp(t2))
@@ -108,7 +124,8 @@ def _writer(folder, start, count):
     for batch in range(count):
         post_id = start + batch
         ws.import_sources(
-            [posts(b"C1,a1,%d,,11,2025-03-29T10:00:00Z,,post %d" % (post_id, post_id))], **roster)
+            [posts(b"C1,a1,%d,,11,2025-03-29T10:00:00Z,,post %d" % (post_id, post_id))], **roster
+        )
 
 
 def _reader(folder, rounds, queue):
@@ -124,9 +141,11 @@ def test_two_writers_and_a_reader_at_once_lose_nothing(tmp_path, roster):
     Workspace(tmp_path).import_sources([], **roster)
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(tmp_path), 1000, 25)),
-             ctx.Process(target=_writer, args=(str(tmp_path), 2000, 25)),
-             ctx.Process(target=_reader, args=(str(tmp_path), 40, queue))]
+    procs = [
+        ctx.Process(target=_writer, args=(str(tmp_path), 1000, 25)),
+        ctx.Process(target=_writer, args=(str(tmp_path), 2000, 25)),
+        ctx.Process(target=_reader, args=(str(tmp_path), 40, queue)),
+    ]
     for p in procs:
         p.start()
     seen = queue.get(timeout=120)
@@ -134,6 +153,8 @@ def test_two_writers_and_a_reader_at_once_lose_nothing(tmp_path, roster):
         p.join(timeout=120)
         assert p.exitcode == 0
     stored = Workspace(tmp_path).load().posts
-    assert sorted(stored["post_id"].astype(int)) == list(range(1000, 1025)) + list(range(2000, 2025))
+    assert sorted(stored["post_id"].astype(int)) == list(range(1000, 1025)) + list(
+        range(2000, 2025)
+    )
     # the reader only ever saw whole imports, growing
     assert seen == sorted(seen) and seen[-1] <= 50

@@ -1,11 +1,16 @@
 """The product's CSV template: posts.csv and reactions.csv."""
 
+from datetime import UTC
+
 import pandas as pd
 import pytest
 
 from asyncmon import SourceFileError, import_sources
 
-HEADER = "course_id,activity_id,post_id,thread_id,parent_id,author_id,created_at,edited_at,deleted,subject,body,private_to\n"
+HEADER = (
+    "course_id,activity_id,post_id,thread_id,parent_id,author_id,created_at,edited_at,"
+    "deleted,subject,body,private_to\n"
+)
 
 
 def posts(*rows: str) -> tuple[str, bytes]:
@@ -14,20 +19,26 @@ def posts(*rows: str) -> tuple[str, bytes]:
 
 def test_good_rows_are_kept_and_bad_rows_rejected_with_row_column_and_fix(roster):
     result = import_sources(
-        [posts(
-            "C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,Hi,First post,",  # row 2: good
-            "C1,a1,2,,1,12,31/02/2025,,0,,Reply,",  # row 3: bad date
-            "C1,a9,3,,,13,2025-03-29T10:00:00Z,,0,,Wrong activity,",  # row 4: unknown activity
-            "C1,a1,4,,,,2025-03-29T10:00:00Z,,0,,No author,",  # row 5: no author
-            "C1,a1,5,,1,13,2025-03-29 12:00,,maybe,,x,",  # row 6: bad deleted flag
-            "C1,a1,6,,1,13,2025-03-29 12:00,,0,,\"Quoted, with comma\nand a newline\",",  # row 7: good
-        )],
+        [
+            posts(
+                "C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,Hi,First post,",  # row 2: good
+                "C1,a1,2,,1,12,31/02/2025,,0,,Reply,",  # row 3: bad date
+                "C1,a9,3,,,13,2025-03-29T10:00:00Z,,0,,Wrong activity,",  # row 4: no such activity
+                "C1,a1,4,,,,2025-03-29T10:00:00Z,,0,,No author,",  # row 5: no author
+                "C1,a1,5,,1,13,2025-03-29 12:00,,maybe,,x,",  # row 6: bad deleted flag
+                'C1,a1,6,,1,13,2025-03-29 12:00,,0,,"Quoted, with comma\nand a newline",',  # row 7
+            )
+        ],
         **roster,
     )
     report = result.report.sources[-1]
     assert (report.read, report.kept, report.merged, len(report.rejected)) == (6, 2, 0, 4)
     assert [(p.row, p.column) for p in report.rejected] == [
-        (3, "created_at"), (4, "activity_id"), (5, "author_id"), (6, "deleted")]
+        (3, "created_at"),
+        (4, "activity_id"),
+        (5, "author_id"),
+        (6, "deleted"),
+    ]
     assert str(report.rejected[0]) == (
         "posts.csv row 3, column created_at: '31/02/2025' is not a date and time; use "
         "2025-02-04T14:15:00Z or 2025-02-04 15:15 (local time in the course zone)"
@@ -43,11 +54,13 @@ def test_good_rows_are_kept_and_bad_rows_rejected_with_row_column_and_fix(roster
 
 def test_duplicate_rows_are_merged_and_the_latest_edit_wins(roster):
     result = import_sources(
-        [posts(
-            "C1,a1,1,1,,11,2025-03-29T10:00:00Z,,0,,Draft,",
-            "C1,a1,1,1,,11,2025-03-29T10:00:00Z,2025-03-29T11:00:00Z,0,,Edited text,",
-            "C1,a1,1,1,,11,2025-03-29T10:00:00Z,,0,,Draft,",
-        )],
+        [
+            posts(
+                "C1,a1,1,1,,11,2025-03-29T10:00:00Z,,0,,Draft,",
+                "C1,a1,1,1,,11,2025-03-29T10:00:00Z,2025-03-29T11:00:00Z,0,,Edited text,",
+                "C1,a1,1,1,,11,2025-03-29T10:00:00Z,,0,,Draft,",
+            )
+        ],
         **roster,
     )
     report = result.report.sources[-1]
@@ -56,22 +69,30 @@ def test_duplicate_rows_are_merged_and_the_latest_edit_wins(roster):
 
 
 def test_authors_not_on_the_roster_are_kept_listed_and_never_guessed(roster):
-    result = import_sources(
-        [posts("C1,a1,1,,,77,2025-03-29T10:00:00Z,,0,,Guest post,")], **roster)
+    result = import_sources([posts("C1,a1,1,,,77,2025-03-29T10:00:00Z,,0,,Guest post,")], **roster)
     assert result.data.posts["author_id"].tolist() == ["77"]
     assert result.report.unknown_authors == [
-        {"file": "posts.csv", "row": 2, "course_id": "C1", "post_id": "1", "author_id": "77",
-         "name": None}]
+        {
+            "file": "posts.csv",
+            "row": 2,
+            "course_id": "C1",
+            "post_id": "1",
+            "author_id": "77",
+            "name": None,
+        }
+    ]
     assert "77" not in set(result.data.people["person_id"])
     assert "not on the roster" in result.report.sources[-1].warnings[0].message
 
 
 def test_deleted_posts_may_have_no_author_and_keep_their_replies(roster):
     result = import_sources(
-        [posts(
-            "C1,a1,1,,,,2025-03-29T10:00:00Z,,1,,,",
-            "C1,a1,2,,1,12,2025-03-29T11:00:00Z,,0,,Reply to a deleted post,",
-        )],
+        [
+            posts(
+                "C1,a1,1,,,,2025-03-29T10:00:00Z,,1,,,",
+                "C1,a1,2,,1,12,2025-03-29T11:00:00Z,,0,,Reply to a deleted post,",
+            )
+        ],
         **roster,
     )
     frame = result.data.posts.set_index("post_id")
@@ -81,8 +102,9 @@ def test_deleted_posts_may_have_no_author_and_keep_their_replies(roster):
 
 def test_missing_columns_are_all_named_at_once(roster):
     with pytest.raises(SourceFileError, match=r"missing required column\(s\) author_id, body"):
-        import_sources([("posts.csv", b"course_id,activity_id,post_id,created_at\n")],
-                       **roster, format="csv")
+        import_sources(
+            [("posts.csv", b"course_id,activity_id,post_id,created_at\n")], **roster, format="csv"
+        )
 
 
 def test_a_spreadsheet_saved_in_another_encoding_gets_a_clear_error(roster):
@@ -93,22 +115,29 @@ def test_a_spreadsheet_saved_in_another_encoding_gets_a_clear_error(roster):
 
 def test_a_row_with_too_many_fields_is_rejected_not_misread(roster):
     result = import_sources(
-        [posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,unquoted, comma,,extra")], **roster)
+        [posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,unquoted, comma,,extra")], **roster
+    )
     assert result.report.sources[-1].rejected[0].message.startswith("has 14 fields")
 
 
 def test_reactions_with_known_and_unknown_times(roster):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    exported = datetime(2025, 3, 30, 20, 0, tzinfo=timezone.utc)
+    exported = datetime(2025, 3, 30, 20, 0, tzinfo=UTC)
     result = import_sources(
-        [posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,Post,"),
-         ("reactions.csv", b"course_id,post_id,person_id,kind,created_at\n"
-                           b"C1,1,91,thumbs-up,2025-03-29T12:00:00Z\n"
-                           b"C1,1,92,Like,\n"
-                           b"C1,1,91,thumbs-up,2025-03-29T12:00:00Z\n"
-                           b"C1,1,92,like,yesterday\n")],
-        **roster, exported_at=exported,
+        [
+            posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,Post,"),
+            (
+                "reactions.csv",
+                b"course_id,post_id,person_id,kind,created_at\n"
+                b"C1,1,91,thumbs-up,2025-03-29T12:00:00Z\n"
+                b"C1,1,92,Like,\n"
+                b"C1,1,91,thumbs-up,2025-03-29T12:00:00Z\n"
+                b"C1,1,92,like,yesterday\n",
+            ),
+        ],
+        **roster,
+        exported_at=exported,
     )
     report = result.report.sources[-1]
     assert (report.read, report.kept, report.merged, len(report.rejected)) == (4, 2, 1, 1)

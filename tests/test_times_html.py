@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ NY = zone("America/New_York")
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def test_local_time_uses_the_offset_in_force_on_that_day():
@@ -58,6 +58,8 @@ def test_moodle_epoch_and_human_dates():
 def test_unknown_zone_says_what_to_use():
     with pytest.raises(ValueError, match="not an IANA time zone name; use one such as"):
         zone("CET+1")
+    with pytest.raises(ValueError, match="not an IANA time zone name"):
+        zone("Europe")  # a folder of the zone database, not a zone
 
 
 def test_html_becomes_text_without_running_or_showing_markup():
@@ -67,9 +69,11 @@ def test_html_becomes_text_without_running_or_showing_markup():
         "<p>Line&nbsp;two<br>line three <img src=x onerror=alert(1)></p>"
     )
     assert html_to_text(html) == (
-        "I don't get why water moves & salt doesn\u2019t\nLine two\nline three"
+        "I don't get why water moves & salt doesn\u2019t\n\nLine two\nline three"
     )
 
 
 def test_escaped_markup_stays_as_visible_text():
-    assert html_to_text("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == "<script>alert(1)</script>"
+    assert (
+        html_to_text("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == "<script>alert(1)</script>"
+    )

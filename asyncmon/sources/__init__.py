@@ -44,20 +44,28 @@ def detect_format(data: bytes, name: str) -> str:
             return "moodle-json"
         if isinstance(document, dict) and "view" in document:
             return "canvas-json"
-        raise SourceFileError(name, ["is JSON but neither a Moodle forum export (an array of "
-                                     "sheets) nor a Canvas discussion full view (an object "
-                                     "with 'view'); pass --format"])
+        raise SourceFileError(
+            name,
+            [
+                "is JSON but neither a Moodle forum export (an array of "
+                "sheets) nor a Canvas discussion full view (an object "
+                "with 'view'); pass --format"
+            ],
+        )
     header = set(header_of(text))
     if {"discussion", "userid", "message"} <= header:
         return "moodle-csv"
     for kind, columns in _TEMPLATE_KINDS:
         if columns <= header:
             return kind
-    raise SourceFileError(name, [
-        "row 1: the header matches no known format (a Moodle forum export, or the template's "
-        "posts, reactions, people or activities file; see the README); pass --format if it "
-        "is one of them"
-    ])
+    raise SourceFileError(
+        name,
+        [
+            "row 1: the header matches no known format (a Moodle forum export, or the template's "
+            "posts, reactions, people or activities file; see the README); pass --format if it "
+            "is one of them"
+        ],
+    )
 
 
 _PARSERS: dict[str, Callable[[bytes, str, ReadContext], Parsed]] = {

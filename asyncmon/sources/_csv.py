@@ -109,7 +109,7 @@ def read_rows(
         if not fields or not any(f.strip() for f in fields):
             continue  # a blank line is not a record
         problem = None
-        if len(fields) > len(header) and any(f.strip() for f in fields[len(header):]):
+        if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
             problem = (
                 f"has {len(fields)} fields but the header has {len(header)}; put a field "
                 "that contains a comma between double quotes"

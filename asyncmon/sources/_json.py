@@ -14,7 +14,8 @@ def load_json(data: bytes, name: str, *, fix: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceFileError(name, [f"is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                     f"column {exc.colno}); {fix}"]) from None
+        raise SourceFileError(
+            name, [f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {fix}"]
+        ) from None
     except RecursionError:
         raise SourceFileError(name, ["is nested too deeply to read as JSON; " + fix]) from None

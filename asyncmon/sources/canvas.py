@@ -9,7 +9,6 @@ likes in ``entry_ratings`` turned into reactions of unknown time.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from .._html import html_to_text
@@ -26,9 +25,14 @@ def parse(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     course, activity = target(ctx, name)
     document = load_json(data, name, fix="download the view again")
     if not isinstance(document, dict) or not isinstance(document.get("view"), list):
-        raise SourceFileError(name, ["is not a Canvas discussion full view: expected a JSON "
-                                     "object with a 'view' list (GET /api/v1/courses/:course_id"
-                                     "/discussion_topics/:topic_id/view)"])
+        raise SourceFileError(
+            name,
+            [
+                "is not a Canvas discussion full view: expected a JSON "
+                "object with a 'view' list (GET /api/v1/courses/:course_id"
+                "/discussion_topics/:topic_id/view)"
+            ],
+        )
     posts_report = SourceReport(name, "canvas-json")
     parsed = Parsed(reports=[posts_report])
     fakes = _fake_students(document.get("participants"), posts_report)
@@ -37,8 +41,9 @@ def parse(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     for position, entry, tree_parent, thread in entries:
         record = _entry(position, entry, tree_parent, thread, fakes, tz, posts_report)
         if record is not None:
-            record.update(course_id=course, activity_id=activity, _report=posts_report,
-                          _row=position)
+            record.update(
+                course_id=course, activity_id=activity, _report=posts_report, _row=position
+            )
             parsed.posts.append(record)
     ratings = document.get("entry_ratings")
     if ratings:
@@ -56,9 +61,13 @@ def _fake_students(participants: object, report: SourceReport) -> set[str]:
                 continue
             if pid:
                 fakes.add(pid)
-                report.warn(None, "participants", pid,
-                            f"Student View account {pid} ({p.get('display_name', '')}) is the "
-                            "teacher's test student: dropped, with its entries")
+                report.warn(
+                    None,
+                    "participants",
+                    pid,
+                    f"Student View account {pid} ({p.get('display_name', '')}) is the "
+                    "teacher's test student: dropped, with its entries",
+                )
     return fakes
 
 
@@ -87,8 +96,12 @@ def _walk(view: list, new_entries: object, report: SourceReport):
         except ValueError:
             entry_id = None
         if entry_id is None:
-            report.reject(position, "id", _short(entry.get("id")),
-                          "entry has no usable id; not a Canvas entry")
+            report.reject(
+                position,
+                "id",
+                _short(entry.get("id")),
+                "entry has no usable id; not a Canvas entry",
+            )
             return None
         if entry_id in by_id:
             kept = flat[by_id[entry_id]]
@@ -98,8 +111,9 @@ def _walk(view: list, new_entries: object, report: SourceReport):
             return entry_id
         by_id[entry_id] = len(flat)
         # A new entry's thread is found later from its parent chain (it sits outside the tree).
-        flat.append([position, entry, tree_parent, None if from_new else thread or entry_id,
-                     from_new])
+        flat.append(
+            [position, entry, tree_parent, None if from_new else thread or entry_id, from_new]
+        )
         return entry_id
 
     while stack:
@@ -120,13 +134,21 @@ def _entry(position, entry, tree_parent, thread, fakes, tz, report) -> dict | No
         author = text_id(entry.get("user_id"))
         parent = text_id(entry.get("parent_id")) or tree_parent
     except ValueError:
-        report.reject(position, "user_id", _short(entry.get("user_id")),
-                      "user_id and parent_id must be numbers or text")
+        report.reject(
+            position,
+            "user_id",
+            _short(entry.get("user_id")),
+            "user_id and parent_id must be numbers or text",
+        )
         return None
     deleted = entry.get("deleted") is True
     if author in fakes:
-        report.reject(position, "user_id", author,
-                      "written by the Student View account (the teacher's test student)")
+        report.reject(
+            position,
+            "user_id",
+            author,
+            "written by the Student View account (the teacher's test student)",
+        )
         return None
     if author is None and not deleted:
         report.reject(position, "user_id", None, "entry has no author and is not deleted")
@@ -177,30 +199,48 @@ def _likes(ratings: object, name: str, course: str, ctx: ReadContext, parsed: Pa
     teachers = ctx.teachers.get(course, [])
     if person is None and len(teachers) == 1:
         person = teachers[0]
-        report.warn(None, "entry_ratings", person, f"likes attributed to {person}, the course's "
-                    "only teacher; pass --exported-by if someone else took the export")
+        report.warn(
+            None,
+            "entry_ratings",
+            person,
+            f"likes attributed to {person}, the course's "
+            "only teacher; pass --exported-by if someone else took the export",
+        )
     post_ids = {p["post_id"] for p in parsed.posts}
     for position, (entry_id, value) in enumerate(items, start=1):
         report.read += 1
         if value not in (0, 1) or isinstance(value, bool):
-            report.reject(position, "entry_ratings", f"{entry_id}: {_short(value)}",
-                          "a rating is 0 or 1")
+            report.reject(
+                position, "entry_ratings", f"{entry_id}: {_short(value)}", "a rating is 0 or 1"
+            )
         elif value == 0:
-            report.reject(position, "entry_ratings", f"{entry_id}: 0", "rating 0 is an "
-                          "un-like: no reaction")
+            report.reject(
+                position, "entry_ratings", f"{entry_id}: 0", "rating 0 is an un-like: no reaction"
+            )
         elif person is None:
-            report.reject(position, "entry_ratings", entry_id,
-                          f"a like by whoever took the export, who is unknown (course has "
-                          f"{len(teachers)} teachers): pass --exported-by PERSON_ID")
+            report.reject(
+                position,
+                "entry_ratings",
+                entry_id,
+                f"a like by whoever took the export, who is unknown (course has "
+                f"{len(teachers)} teachers): pass --exported-by PERSON_ID",
+            )
         else:
             if entry_id not in post_ids:
-                report.warn(position, "entry_ratings", entry_id,
-                            "liked entry is not in this view")
-            parsed.reactions.append({
-                "course_id": course, "post_id": entry_id.strip(), "person_id": person,
-                "kind": "like", "created_at": None, "exported_at": ctx.exported_at,
-                "source": "canvas-json", "_report": report, "_row": position,
-            })
+                report.warn(position, "entry_ratings", entry_id, "liked entry is not in this view")
+            parsed.reactions.append(
+                {
+                    "course_id": course,
+                    "post_id": entry_id.strip(),
+                    "person_id": person,
+                    "kind": "like",
+                    "created_at": None,
+                    "exported_at": ctx.exported_at,
+                    "source": "canvas-json",
+                    "_report": report,
+                    "_row": position,
+                }
+            )
     return report
 
 

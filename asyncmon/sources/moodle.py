@@ -19,9 +19,22 @@ from ._json import load_json
 from ._records import Parsed, ReadContext, text_id
 
 REQUIRED = ("id", "discussion", "parent", "userid", "created", "message")
-OPTIONAL = ("userfullname", "modified", "mailed", "subject", "messageformat", "messagetrust",
-            "attachment", "totalscore", "mailnow", "deleted", "privatereplyto",
-            "privatereplytofullname", "wordcount", "charcount")
+OPTIONAL = (
+    "userfullname",
+    "modified",
+    "mailed",
+    "subject",
+    "messageformat",
+    "messagetrust",
+    "attachment",
+    "totalscore",
+    "mailnow",
+    "deleted",
+    "privatereplyto",
+    "privatereplytofullname",
+    "wordcount",
+    "charcount",
+)
 
 _FORMATS = {"0": "html", "1": "html", "2": "text", "4": "markdown"}
 
@@ -33,17 +46,23 @@ def target(ctx: ReadContext, name: str) -> tuple[str, str]:
         course = next(iter(ctx.zones))
     problems = []
     if course is None:
-        problems.append("an LMS export holds one activity of one course: name the course "
-                        "with --course (course_id=... in Python)")
+        problems.append(
+            "an LMS export holds one activity of one course: name the course "
+            "with --course (course_id=... in Python)"
+        )
     elif course not in ctx.zones:
         problems.append(f"course {course} is not in the activities file; add its activities")
     if activity is None:
         known = sorted(a for c, a in ctx.activities if c == course)
-        problems.append("an LMS export holds one activity: name it with --activity "
-                        f"(activities of {course}: {', '.join(known) or 'none'})")
+        problems.append(
+            "an LMS export holds one activity: name it with --activity "
+            f"(activities of {course}: {', '.join(known) or 'none'})"
+        )
     elif course is not None and (course, activity) not in ctx.activities:
-        problems.append(f"activity {activity} of course {course} is not in the activities "
-                        "file; add it there with its due and class times")
+        problems.append(
+            f"activity {activity} of course {course} is not in the activities "
+            "file; add it there with its due and class times"
+        )
     if problems:
         raise SourceFileError(name, problems)
     return course, activity
@@ -52,8 +71,9 @@ def target(ctx: ReadContext, name: str) -> tuple[str, str]:
 def parse_csv(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a Moodle forum export in CSV."""
     course, activity = target(ctx, name)
-    rows, _ = read_rows(data, name, required=REQUIRED, optional=OPTIONAL,
-                        example=", ".join(REQUIRED + OPTIONAL))
+    rows, _ = read_rows(
+        data, name, required=REQUIRED, optional=OPTIONAL, example=", ".join(REQUIRED + OPTIONAL)
+    )
     report = SourceReport(name, "moodle-csv")
     parsed = Parsed(reports=[report])
     for r in rows:
@@ -70,8 +90,13 @@ def parse_json(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     course, activity = target(ctx, name)
     document = load_json(data, name, fix="export it again from Moodle")
     if not isinstance(document, list):
-        raise SourceFileError(name, ["is not a Moodle forum export: expected a JSON array of "
-                                     "sheets such as [[{...}, {...}]]"])
+        raise SourceFileError(
+            name,
+            [
+                "is not a Moodle forum export: expected a JSON array of "
+                "sheets such as [[{...}, {...}]]"
+            ],
+        )
     # An array of sheets; tolerate a single flat sheet too.
     sheets = document if all(isinstance(s, list) for s in document) else [document]
     report = SourceReport(name, "moodle-json")
@@ -87,11 +112,18 @@ def parse_json(data: bytes, name: str, ctx: ReadContext) -> Parsed:
             values = {str(k).strip().lower(): v for k, v in record.items()}
             missing = [c for c in REQUIRED if c not in values]
             if missing:
-                report.reject(position, missing[0], None,
-                              f"record lacks {', '.join(missing)}; not a Moodle forum post")
+                report.reject(
+                    position,
+                    missing[0],
+                    None,
+                    f"record lacks {', '.join(missing)}; not a Moodle forum post",
+                )
                 continue
-            text_values = {k: "" if v is None else str(v) for k, v in values.items()
-                           if isinstance(v, (str, int, float)) or v is None}
+            text_values = {
+                k: "" if v is None else str(v)
+                for k, v in values.items()
+                if isinstance(v, (str, int, float)) or v is None
+            }
             if any(k not in text_values for k in REQUIRED):
                 bad = next(k for k in REQUIRED if k not in text_values)
                 report.reject(position, bad, values[bad], f"{bad} must be text or a number")
@@ -100,8 +132,16 @@ def parse_json(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     return parsed
 
 
-def _add(parsed: Parsed, report: SourceReport, row: int, v: dict[str, str], course: str,
-         activity: str, ctx: ReadContext, source: str) -> None:
+def _add(
+    parsed: Parsed,
+    report: SourceReport,
+    row: int,
+    v: dict[str, str],
+    course: str,
+    activity: str,
+    ctx: ReadContext,
+    source: str,
+) -> None:
     ids = {}
     for column in ("id", "discussion", "parent", "userid", "privatereplyto"):
         raw = v.get(column, "")
@@ -142,26 +182,28 @@ def _add(parsed: Parsed, report: SourceReport, row: int, v: dict[str, str], cour
     body = html_to_text(message) if fmt == "html" else message.strip()
     parent = ids["parent"] if ids["parent"] not in (None, "0") else None
     private = ids["privatereplyto"] if ids["privatereplyto"] not in (None, "0") else None
-    parsed.posts.append({
-        "course_id": course,
-        "activity_id": activity,
-        "post_id": ids["id"],
-        "thread_id": ids["discussion"],
-        "parent_id": parent,
-        "author_id": ids["userid"],
-        "created_at": created,
-        "edited_at": edited,
-        "deleted": flags["deleted"],
-        "subject": v.get("subject", "").strip() or None,
-        "body": "" if flags["deleted"] else body,
-        "body_original": message if fmt == "html" and message else None,
-        "body_format": fmt,
-        "private_to": private,
-        "source": source,
-        "_report": report,
-        "_row": row,
-        "_name": v.get("userfullname", "").strip() or None,
-    })
+    parsed.posts.append(
+        {
+            "course_id": course,
+            "activity_id": activity,
+            "post_id": ids["id"],
+            "thread_id": ids["discussion"],
+            "parent_id": parent,
+            "author_id": ids["userid"],
+            "created_at": created,
+            "edited_at": edited,
+            "deleted": flags["deleted"],
+            "subject": v.get("subject", "").strip() or None,
+            "body": "" if flags["deleted"] else body,
+            "body_original": message if fmt == "html" and message else None,
+            "body_format": fmt,
+            "private_to": private,
+            "source": source,
+            "_report": report,
+            "_row": row,
+            "_name": v.get("userfullname", "").strip() or None,
+        }
+    )
 
 
 def _intlike(raw: str) -> str:

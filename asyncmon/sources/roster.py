@@ -6,8 +6,8 @@ small files come from the teacher. See the README for their columns.
 
 from __future__ import annotations
 
-from ..report import SourceReport
 from .._times import parse_time, zone
+from ..report import SourceReport
 from ._csv import read_rows
 
 PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
@@ -48,7 +48,11 @@ def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
             report.reject(r.row, None, None, r.problem)
             continue
         v = r.values
-        course, person, person_name = v["course_id"].strip(), v["person_id"].strip(), v["name"].strip()
+        course, person, person_name = (
+            v["course_id"].strip(),
+            v["person_id"].strip(),
+            v["name"].strip(),
+        )
         role = _ROLE_NAMES.get(v["role"].strip().lower())
         if not course:
             report.reject(r.row, "course_id", "", "course_id is empty; give the course's id")
@@ -56,12 +60,18 @@ def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
             report.reject(r.row, "person_id", "", "person_id is empty; give the LMS user id")
         elif role is None:
             report.reject(
-                r.row, "role", v["role"],
+                r.row,
+                "role",
+                v["role"],
                 f"role {v['role']!r} is not student, teacher or assistant; use one of those",
             )
         else:
-            record = {"course_id": course, "person_id": person,
-                      "name": person_name or person, "role": role}
+            record = {
+                "course_id": course,
+                "person_id": person,
+                "name": person_name or person,
+                "role": role,
+            }
             first = seen.get((course, person))
             if first is None:
                 seen[(course, person)] = (r.row, record)
@@ -70,7 +80,9 @@ def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
                 report.merged += 1
             else:
                 report.reject(
-                    r.row, "person_id", person,
+                    r.row,
+                    "person_id",
+                    person,
                     f"person {person} of course {course} is already on row {first[0]} with "
                     "another name or role; keep one row per person",
                 )
@@ -87,7 +99,10 @@ def read_activities(data: bytes, name: str) -> tuple[list[dict], list[dict], Sou
     Returns activity records, course records and the file's report.
     """
     rows, extra = read_rows(
-        data, name, required=ACTIVITY_COLUMNS, optional=ACTIVITY_OPTIONAL,
+        data,
+        name,
+        required=ACTIVITY_COLUMNS,
+        optional=ACTIVITY_OPTIONAL,
         example=", ".join(ACTIVITY_COLUMNS + ACTIVITY_OPTIONAL),
     )
     report = SourceReport(name, "activities")
@@ -113,7 +128,9 @@ def read_activities(data: bytes, name: str) -> tuple[list[dict], list[dict], Sou
             report.merged += 1
         else:
             report.reject(
-                r.row, "activity_id", key[1],
+                r.row,
+                "activity_id",
+                key[1],
                 f"activity {key[1]} of course {key[0]} is already on row {first[0]} with other "
                 "values; keep one row per activity",
             )
@@ -135,7 +152,9 @@ def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
     known = courses.get(course_id)
     if known and known[1]["timezone"] != tz_name:
         report.reject(
-            row, "timezone", tz_name,
+            row,
+            "timezone",
+            tz_name,
             f"course {course_id} has time zone {known[1]['timezone']} on row {known[0]}; a "
             "course has one time zone, use the same on every row",
         )
@@ -151,7 +170,9 @@ def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
             report.warn(row, column, v[column], note)
     if times["class_starts_at"] < times["due_at"]:
         report.reject(
-            row, "class_starts_at", v["class_starts_at"],
+            row,
+            "class_starts_at",
+            v["class_starts_at"],
             "class starts before the activity is due; class_starts_at is the start of the "
             "live class the activity prepares for, after due_at",
         )
@@ -165,8 +186,11 @@ def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
         "class_starts_at": times["class_starts_at"],
         "concepts": concepts,
     }
-    course = {"course_id": course_id, "title": v.get("course_title", "").strip() or None,
-              "timezone": tz_name}
+    course = {
+        "course_id": course_id,
+        "title": v.get("course_title", "").strip() or None,
+        "timezone": tz_name,
+    }
     return course, record
 
 

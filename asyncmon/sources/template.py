@@ -21,7 +21,10 @@ _FALSE = {"", "0", "false", "no", "n", "f"}
 def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a template ``posts.csv``; see the README for its columns."""
     rows, extra = read_rows(
-        data, name, required=POST_COLUMNS, optional=POST_OPTIONAL,
+        data,
+        name,
+        required=POST_COLUMNS,
+        optional=POST_OPTIONAL,
         example=", ".join(POST_COLUMNS + POST_OPTIONAL),
     )
     report = SourceReport(name, "csv")
@@ -41,9 +44,18 @@ def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
 
 
 def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -> dict | None:
-    ids = {c: v.get(c, "").strip() for c in ("course_id", "activity_id", "post_id",
-                                              "author_id", "thread_id", "parent_id",
-                                              "private_to")}
+    ids = {
+        c: v.get(c, "").strip()
+        for c in (
+            "course_id",
+            "activity_id",
+            "post_id",
+            "author_id",
+            "thread_id",
+            "parent_id",
+            "private_to",
+        )
+    }
     for column in ("course_id", "activity_id", "post_id"):
         if not ids[column]:
             report.reject(row, column, "", f"{column} is empty; every post needs one")
@@ -51,7 +63,9 @@ def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -
     course, activity = ids["course_id"], ids["activity_id"]
     if (course, activity) not in ctx.activities:
         report.reject(
-            row, "activity_id", activity,
+            row,
+            "activity_id",
+            activity,
             f"activity {activity} of course {course} is not in the activities file; add it "
             "there (with its due and class times) or correct the id",
         )
@@ -65,8 +79,12 @@ def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -
         report.reject(row, "author_id", "", "author_id is empty; give the author's person_id")
         return None
     if ids["parent_id"] == ids["post_id"]:
-        report.reject(row, "parent_id", ids["parent_id"], "a post cannot reply to itself; "
-                      "empty parent_id for a thread's first post")
+        report.reject(
+            row,
+            "parent_id",
+            ids["parent_id"],
+            "a post cannot reply to itself; empty parent_id for a thread's first post",
+        )
         return None
     tz = ctx.zones[course]
     try:
@@ -105,7 +123,10 @@ def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a template ``reactions.csv``: ``course_id, post_id, person_id, kind`` and an
     optional ``created_at`` (empty when unknown: counted as of the export)."""
     rows, extra = read_rows(
-        data, name, required=REACTION_COLUMNS, optional=REACTION_OPTIONAL,
+        data,
+        name,
+        required=REACTION_COLUMNS,
+        optional=REACTION_OPTIONAL,
         example=", ".join(REACTION_COLUMNS + REACTION_OPTIONAL),
     )
     report = SourceReport(name, "reactions")
@@ -123,20 +144,36 @@ def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
             report.reject(r.row, empty[0], "", f"{empty[0]} is empty; every reaction needs one")
             continue
         if v["course_id"] not in ctx.zones:
-            report.reject(r.row, "course_id", v["course_id"],
-                          f"course {v['course_id']} is not in the activities file; add it")
+            report.reject(
+                r.row,
+                "course_id",
+                v["course_id"],
+                f"course {v['course_id']} is not in the activities file; add it",
+            )
             continue
         created = None
         if v.get("created_at"):
             try:
                 created, _ = parse_time(v["created_at"], ctx.zones[v["course_id"]])
             except ValueError as exc:
-                report.reject(r.row, "created_at", v["created_at"],
-                              f"{exc}; leave it empty when the time is unknown")
+                report.reject(
+                    r.row,
+                    "created_at",
+                    v["created_at"],
+                    f"{exc}; leave it empty when the time is unknown",
+                )
                 continue
-        parsed.reactions.append({
-            "course_id": v["course_id"], "post_id": v["post_id"], "person_id": v["person_id"],
-            "kind": v["kind"].lower(), "created_at": created, "exported_at": ctx.exported_at,
-            "source": "csv", "_report": report, "_row": r.row,
-        })
+        parsed.reactions.append(
+            {
+                "course_id": v["course_id"],
+                "post_id": v["post_id"],
+                "person_id": v["person_id"],
+                "kind": v["kind"].lower(),
+                "created_at": created,
+                "exported_at": ctx.exported_at,
+                "source": "csv",
+                "_report": report,
+                "_row": r.row,
+            }
+        )
     return parsed
