@@ -31,6 +31,7 @@ import html
 import itertools
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -3496,6 +3497,10 @@ def write_sample_class(directory: str | Path, *, seed: int = SAMPLE_SEED) -> dic
 def sample_data_dir() -> Path:
     """Folder of the bundled sample class (the repository's ``sample_data/``).
 
+    When the package is installed without its repository (no ``sample_data/`` beside
+    it), the same class is generated once into ``~/.cache/asyncmon/sample-<seed>``: the
+    generator is deterministic, so it is byte for byte the bundled one.
+
     Returns
     -------
     Path
@@ -3507,7 +3512,14 @@ def sample_data_dir() -> Path:
     >>> sorted(p.name for p in sample_data_dir().glob("*.csv"))
     ['activities.csv', 'people.csv', 'posts.csv', 'reactions.csv']
     """
-    return Path(__file__).resolve().parent.parent / "sample_data"
+    bundled = Path(__file__).resolve().parent.parent / "sample_data"
+    if (bundled / "planted.json").exists():
+        return bundled
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    folder = cache / "asyncmon" / f"sample-{SAMPLE_SEED}"
+    if not (folder / "planted.json").exists():
+        write_sample_class(folder)
+    return folder
 
 
 def _main(argv: Sequence[str]) -> int:

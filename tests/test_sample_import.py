@@ -182,3 +182,25 @@ def test_canvas_view_gives_the_template_posts_and_the_teachers_likes(template):
     assert set(reactions["person_id"]) == {c["exporting_teacher_id"]}
     assert reactions["created_at"].isna().all()
     assert (reactions["exported_at"] == pd.Timestamp(exported)).all()
+
+
+def test_an_installed_package_without_the_repository_generates_the_same_sample(tmp_path):
+    import filecmp
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(D.parent / "asyncmon", tmp_path / "pkg" / "asyncmon")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", "import asyncmon; print(asyncmon.sample_data_dir())"],
+        cwd=tmp_path / "pkg",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    generated = tmp_path / "cache" / "asyncmon" / "sample-2025"
+    assert out == str(generated)
+    same = filecmp.dircmp(generated, D)
+    assert same.left_only == [] and same.diff_files == []
