@@ -1,0 +1,320 @@
+"""The participation and acknowledgement core, written once with narwhals.
+
+It runs unchanged on pandas (the default), polars and duckdb frames, eager or lazy, and
+gives identical results (tests run every backend against the same expectations). It
+computes only what every engine does well: joins, flags, simple grouped aggregations and
+comparisons of timestamps. Elapsed hours, lists and ranking happen afterwards on the small
+collected result (see ``participation.py`` and ``coverage.py``), because lazy backends lack
+``total_seconds`` and list aggregation.
+
+Inputs are the canonical tables (``posts, people, activities, reactions``), where
+``activities`` carries an extra ``as_of_at`` column: the moment acknowledgement is counted
+up to, per activity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals as nw
+
+KEYS = ["course_id", "activity_id", "student_id"]
+KIND_RANK = {3: "substantive comment", 2: "brief comment", 1: "reaction"}
+STAFF = ["teacher", "assistant"]
+
+
+def _lazy(native: Any) -> nw.LazyFrame:
+    frame = nw.from_native(native)
+    return frame if isinstance(frame, nw.LazyFrame) else frame.lazy()
+
+
+def _words() -> nw.Expr:
+    """Words in ``body``: runs of non-space characters (regex work every engine does)."""
+    return (
+        nw.col("body")
+        .fill_null("")
+        .str.replace_all(r"\S+", "x")
+        .str.replace_all(r"\s+", "")
+        .str.len_chars()
+        .cast(nw.Int64)
+    )
+
+
+def _authored(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
+    """Live (not deleted) posts with their author's role (null when not on the roster)."""
+    return (
+        posts.filter(~nw.col("deleted"))
+        .join(
+            roles.rename({"person_id": "author_id", "role": "author_role"}),
+            on=["course_id", "author_id"],
+            how="left",
+        )
+        .with_columns(words=_words())
+    )
+
+
+def _parents(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
+    """Every post (deleted ones too) as a possible parent: its author and their role."""
+    return (
+        posts.select("course_id", nw.col("post_id").alias("parent_id"),
+                     nw.col("author_id").alias("parent_author"))
+        .filter(~nw.col("parent_author").is_null())
+        .join(
+            roles.rename({"person_id": "parent_author", "role": "parent_role"}),
+            on=["course_id", "parent_author"],
+            how="left",
+        )
+    )
+
+
+def student_activity(
+    posts: Any, people: Any, activities: Any, reactions: Any, *, substantive_words: int
+) -> Any:
+    """One row per roster student and activity of their course: participation facts and
+    acknowledgement facts, as a native frame of the inputs' kind.
+
+    Columns: ``course_id, activity_id, student_id, due_at, class_starts_at, as_of_at,
+    first_post_at, posts, replies_to_peers, replies_received_from_peers, words, status,
+    acknowledged_at`` (earliest acknowledgement up to ``as_of_at``),
+    ``acknowledged_before_class_at, first_acknowledged_at`` (any time), ``kind_rank``
+    (strongest acknowledgement up to ``as_of_at``: 3 substantive comment, 2 brief comment,
+    1 reaction, 0 none), ``time_known`` (1 when an acknowledgement of known time falls up
+    to ``as_of_at``), ``substantive_before_class`` (substantive comments before class).
+    """
+    p, r, a = _lazy(posts), _lazy(people), _lazy(activities)
+    x = _lazy(reactions)
+    roles = r.select("course_id", "person_id", "role")
+    authored = _authored(p, roles)
+    parents = _parents(p, roles)
+
+    student_posts = (
+        authored.filter(nw.col("author_role") == "student")
+        .join(parents, on=["course_id", "parent_id"], how="left")
+        .with_columns(
+            peer_reply=(
+                (nw.col("parent_role") == "student")
+                & (nw.col("parent_author") != nw.col("author_id"))
+            )
+            .fill_null(False)
+            .cast(nw.Int64),
+            one=nw.lit(1, nw.Int64),
+        )
+    )
+    own = (
+        student_posts.group_by("course_id", "activity_id", "author_id")
+        .agg(
+            nw.col("one").sum().alias("posts"),
+            nw.col("peer_reply").sum().alias("replies_to_peers"),
+            nw.col("words").sum(),
+            nw.col("created_at").min().alias("first_post_at"),
+        )
+        .rename({"author_id": "student_id"})
+    )
+    received = (
+        student_posts.filter(nw.col("peer_reply") == 1)
+        .group_by("course_id", "activity_id", "parent_author")
+        .agg(nw.col("peer_reply").sum().alias("replies_received_from_peers"))
+        .rename({"parent_author": "student_id"})
+    )
+    grid = (
+        roles.filter(nw.col("role") == "student")
+        .select("course_id", nw.col("person_id").alias("student_id"))
+        .join(
+            a.select("course_id", "activity_id", "due_at", "class_starts_at", "as_of_at"),
+            on="course_id",
+            how="inner",
+        )
+    )
+    first = nw.col("first_post_at")
+    table = (
+        grid.join(own, on=KEYS, how="left")
+        .join(received, on=KEYS, how="left")
+        .with_columns(
+            nw.col("posts", "replies_to_peers", "words", "replies_received_from_peers")
+            .fill_null(0)
+            .cast(nw.Int64),
+            status=nw.when(first.is_null())
+            .then(nw.lit("missing"))
+            .otherwise(
+                nw.when(first <= nw.col("due_at"))
+                .then(nw.lit("on_time"))
+                .otherwise(
+                    nw.when(first <= nw.col("class_starts_at"))
+                    .then(nw.lit("late"))
+                    .otherwise(nw.lit("after_class"))
+                )
+            ),
+        )
+    )
+    events = acknowledgement_events(authored, parents, roles, p, x,
+                                    substantive_words=substantive_words)
+    acks = _acknowledgement_facts(events, a)
+    result = table.join(acks, on=KEYS, how="left").with_columns(
+        nw.col("kind_rank", "time_known", "substantive_before_class").fill_null(0).cast(nw.Int64)
+    )
+    return nw.to_native(result.sort(KEYS))
+
+
+def acknowledgement_events(
+    authored: nw.LazyFrame,
+    parents: nw.LazyFrame,
+    roles: nw.LazyFrame,
+    posts: nw.LazyFrame,
+    reactions: nw.LazyFrame,
+    *,
+    substantive_words: int,
+) -> nw.LazyFrame:
+    """Every acknowledgement of a student by staff: ``course_id, activity_id, student_id,
+    by, at, kind_rank, time_known``.
+
+    A staff reply whose parent is the student's post, a staff private reply addressed to
+    the student, and a staff reaction to the student's post. A reaction of unknown time
+    counts at ``exported_at`` with ``time_known = 0``.
+    """
+    columns = ["course_id", "activity_id", "student_id", "by", "at", "kind_rank", "time_known"]
+    staff = authored.filter(nw.col("author_role").is_in(STAFF)).with_columns(
+        kind_rank=nw.when(nw.col("words") >= substantive_words)
+        .then(nw.lit(3, nw.Int64))
+        .otherwise(nw.lit(2, nw.Int64)),
+        time_known=nw.lit(1, nw.Int64),
+        by=nw.col("author_id"),
+        at=nw.col("created_at"),
+    )
+    direct = (
+        staff.join(parents, on=["course_id", "parent_id"], how="inner")
+        .filter(nw.col("parent_role") == "student")
+        .with_columns(student_id=nw.col("parent_author"))
+        .select(columns)
+    )
+    private = (
+        staff.filter(~nw.col("private_to").is_null())
+        .join(
+            roles.filter(nw.col("role") == "student").select(
+                "course_id", nw.col("person_id").alias("private_to")
+            ),
+            on=["course_id", "private_to"],
+            how="inner",
+        )
+        .with_columns(student_id=nw.col("private_to"))
+        .select(columns)
+    )
+    student_roles = roles.filter(nw.col("role") == "student").select(
+        "course_id", nw.col("person_id").alias("student_id")
+    )
+    reacted = (
+        reactions.join(
+            roles.filter(nw.col("role").is_in(STAFF)).select(
+                "course_id", nw.col("person_id").alias("by")
+            ),
+            left_on=["course_id", "person_id"],
+            right_on=["course_id", "by"],
+            how="inner",
+        )
+        .with_columns(by=nw.col("person_id"))
+        .join(
+            posts.select("course_id", "post_id", "activity_id",
+                         nw.col("author_id").alias("student_id")),
+            on=["course_id", "post_id"],
+            how="inner",
+        )
+        .join(student_roles, on=["course_id", "student_id"], how="inner")
+        .with_columns(
+            at=nw.when(nw.col("created_at").is_null())
+            .then(nw.col("exported_at"))
+            .otherwise(nw.col("created_at")),
+            time_known=(~nw.col("created_at").is_null()).cast(nw.Int64),
+            kind_rank=nw.lit(1, nw.Int64),
+        )
+        .select(columns)
+    )
+    return nw.concat([direct, private, reacted], how="vertical")
+
+
+def _acknowledgement_facts(events: nw.LazyFrame, activities: nw.LazyFrame) -> nw.LazyFrame:
+    """Per student and activity: earliest acknowledgement up to ``as_of_at``, before class
+    and at any time; strongest kind and known-time flag up to ``as_of_at``."""
+    at = nw.col("at")
+    as_of = at <= nw.col("as_of_at")
+    before_class = at <= nw.col("class_starts_at")
+    flagged = events.join(
+        activities.select("course_id", "activity_id", "as_of_at", "class_starts_at"),
+        on=["course_id", "activity_id"],
+        how="inner",
+    ).with_columns(
+        at_as_of=nw.when(as_of).then(at),
+        at_before_class=nw.when(before_class).then(at),
+        rank_as_of=nw.when(as_of).then(nw.col("kind_rank")).otherwise(nw.lit(0, nw.Int64)),
+        known_as_of=nw.when(as_of & (nw.col("time_known") == 1))
+        .then(nw.lit(1, nw.Int64))
+        .otherwise(nw.lit(0, nw.Int64)),
+        substantive=nw.when(before_class & (nw.col("kind_rank") == 3))
+        .then(nw.lit(1, nw.Int64))
+        .otherwise(nw.lit(0, nw.Int64)),
+    )
+    return flagged.group_by(KEYS).agg(
+        nw.col("at_as_of").min().alias("acknowledged_at"),
+        nw.col("at_before_class").min().alias("acknowledged_before_class_at"),
+        nw.col("at").min().alias("first_acknowledged_at"),
+        nw.col("rank_as_of").max().alias("kind_rank"),
+        nw.col("known_as_of").max().alias("time_known"),
+        nw.col("substantive").sum().alias("substantive_before_class"),
+    )
+
+
+def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: int) -> Any:
+    """The acknowledgement events of :func:`acknowledgement_events` from native frames."""
+    p, roles = _lazy(posts), _lazy(people).select("course_id", "person_id", "role")
+    events = acknowledgement_events(
+        _authored(p, roles), _parents(p, roles), roles, p, _lazy(reactions),
+        substantive_words=substantive_words,
+    )
+    return nw.to_native(events.sort("course_id", "activity_id", "student_id", "at", "by"))
+
+
+ENGINES = ("pandas", "polars", "duckdb")
+
+_TABLE_COLUMNS = {
+    "posts": ["course_id", "activity_id", "post_id", "parent_id", "author_id", "created_at",
+              "deleted", "body", "private_to"],
+    "people": ["course_id", "person_id", "role"],
+    "activities": ["course_id", "activity_id", "due_at", "class_starts_at", "as_of_at"],
+    "reactions": ["course_id", "post_id", "person_id", "kind", "created_at", "exported_at"],
+}
+_TIME_COLUMNS = ["due_at", "class_starts_at", "as_of_at", "first_post_at", "acknowledged_at",
+                 "acknowledged_before_class_at", "first_acknowledged_at", "at"]
+
+
+def to_engine(tables: dict[str, Any], engine: str) -> dict[str, Any]:
+    """Convert pandas canonical tables to frames of ``engine`` (pandas, polars or duckdb)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    trimmed = {name: frame[_TABLE_COLUMNS[name]] for name, frame in tables.items()}
+    if engine == "pandas":
+        return trimmed
+    if engine == "polars":
+        import polars as pl
+
+        return {name: pl.from_pandas(frame) for name, frame in trimmed.items()}
+    import duckdb
+
+    con = duckdb.connect()
+    return {name: con.from_df(frame) for name, frame in trimmed.items()}
+
+
+def to_pandas(native: Any) -> Any:
+    """Collect a native result to pandas with the canonical dtypes (UTC times, int64)."""
+    frame = nw.from_native(native)
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect("pandas")
+    result = frame.to_pandas()
+    for column in result.columns:
+        if column in _TIME_COLUMNS:
+            result[column] = result[column].dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+        elif column in ("course_id", "activity_id", "student_id", "by", "status"):
+            result[column] = result[column].astype("str")
+        elif str(result[column].dtype).lower().startswith(("int", "float", "uint")) and column in (
+            "posts", "replies_to_peers", "replies_received_from_peers", "words", "kind_rank",
+            "time_known", "substantive_before_class",
+        ):
+            result[column] = result[column].astype("int64")
+    return result.reset_index(drop=True)

@@ -1,0 +1,56 @@
+"""The thresholds behind every judgement the product makes, kept in one place.
+
+Every metric that judges takes a ``thresholds=`` argument; the defaults are
+:data:`DEFAULT_THRESHOLDS`. Change one with ``dataclasses.replace``::
+
+    from dataclasses import replace
+    strict = replace(DEFAULT_THRESHOLDS, coverage_needed=0.9)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_THRESHOLDS", "Thresholds"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Thresholds for monitoring, planning and absence.
+
+    Attributes
+    ----------
+    coverage_needed : float, default 0.8
+        Share of the students who took part before class that the teacher should have
+        acknowledged (reply or reaction) before class for the activity to count as
+        monitored. Even a thumbs-up counts.
+    min_substantive_comments : int, default 1
+        Students who must have received a substantive comment before class for the
+        activity to count as monitored.
+    substantive_words : int, default 8
+        A staff reply of at least this many words is a *substantive comment*; a shorter one
+        ("Nice point!") is a *brief comment*.
+    min_planning_hours : float, default 24
+        Hours the teacher needs between the due time (or the last late post) and class to
+        collect the data and plan feedback; under this the planning window is short.
+    last_k : int, default 3
+        A student not acknowledged in any of their last ``last_k`` activities (those they
+        took part in) is flagged as never getting the teacher's attention.
+    missing_streak : int, default 2
+        A student missing this many of the most recent activities in a row is a repeat
+        absentee.
+    earliest_share : float, default 0.25
+        The earliest posters (this share of participants, by first post time) against whom
+        the spread of acknowledgement is measured.
+    """
+
+    coverage_needed: float = 0.8
+    min_substantive_comments: int = 1
+    substantive_words: int = 8
+    min_planning_hours: float = 24.0
+    last_k: int = 3
+    missing_streak: int = 2
+    earliest_share: float = 0.25
+
+
+DEFAULT_THRESHOLDS = Thresholds()
