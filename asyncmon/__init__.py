@@ -5,14 +5,24 @@ tables, keep them in a workspace, and compute participation, acknowledgement cov
 recurring questions.
 """
 
+from .coverage import (
+    acknowledgement_queue,
+    acknowledgement_spread,
+    acknowledgements,
+    coverage,
+    unacknowledged_students,
+)
 from .errors import AsyncmonError, InvalidTableError, SourceFileError, WorkspaceError
 from .importing import ImportResult, detect_format, import_sources
+from .participation import class_rates, participation, repeat_absentees
 from .report import ImportReport, Problem, SourceReport, StoreCounts
-from .sample import sample_data_dir
+from .sample import load_sample, sample_data_dir
 from .store import Workspace
 from .tables import ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
+    "DEFAULT_THRESHOLDS",
     "AsyncmonError",
     "ClassData",
     "ImportReport",
@@ -22,11 +32,21 @@ __all__ = [
     "SourceFileError",
     "SourceReport",
     "StoreCounts",
+    "Thresholds",
     "Workspace",
     "WorkspaceError",
+    "acknowledgement_queue",
+    "acknowledgement_spread",
+    "acknowledgements",
+    "class_rates",
+    "coverage",
     "detect_format",
     "import_sources",
+    "load_sample",
+    "participation",
+    "repeat_absentees",
     "sample_data_dir",
+    "unacknowledged_students",
 ]
 
 __version__ = "0.1.0"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -171,19 +170,12 @@ def _show(workspace: Workspace) -> str:
 
 
 def _demo(folder: str | None) -> int:
-    from .sample import sample_data_dir
+    from .sample import sample_import_options
 
     target = folder or tempfile.mkdtemp(prefix="asyncmon-demo-")
     workspace = Workspace(target)
-    d = sample_data_dir()
-    # The likes of unknown time in the sample come from its Canvas export: as of then.
-    planted = json.loads((d / "planted.json").read_text(encoding="utf-8"))
-    result = workspace.import_sources(
-        [d / "posts.csv", d / "reactions.csv"],
-        people=d / "people.csv",
-        activities=d / "activities.csv",
-        exported_at=datetime.fromisoformat(planted["canvas"]["exported_at"]),
-    )
+    options = sample_import_options()
+    result = workspace.import_sources(options.pop("files"), **options)
     print("Imported the bundled sample class:\n")
     print(result.report.to_text(limit=5))
     print()

@@ -56,8 +56,11 @@ def _authored(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
 def _parents(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
     """Every post (deleted ones too) as a possible parent: its author and their role."""
     return (
-        posts.select("course_id", nw.col("post_id").alias("parent_id"),
-                     nw.col("author_id").alias("parent_author"))
+        posts.select(
+            "course_id",
+            nw.col("post_id").alias("parent_id"),
+            nw.col("author_id").alias("parent_author"),
+        )
         .filter(~nw.col("parent_author").is_null())
         .join(
             roles.rename({"person_id": "parent_author", "role": "parent_role"}),
@@ -146,8 +149,9 @@ def student_activity(
             ),
         )
     )
-    events = acknowledgement_events(authored, parents, roles, p, x,
-                                    substantive_words=substantive_words)
+    events = acknowledgement_events(
+        authored, parents, roles, p, x, substantive_words=substantive_words
+    )
     acks = _acknowledgement_facts(events, a)
     result = table.join(acks, on=KEYS, how="left").with_columns(
         nw.col("kind_rank", "time_known", "substantive_before_class").fill_null(0).cast(nw.Int64)
@@ -212,8 +216,9 @@ def acknowledgement_events(
         )
         .with_columns(by=nw.col("person_id"))
         .join(
-            posts.select("course_id", "post_id", "activity_id",
-                         nw.col("author_id").alias("student_id")),
+            posts.select(
+                "course_id", "post_id", "activity_id", nw.col("author_id").alias("student_id")
+            ),
             on=["course_id", "post_id"],
             how="inner",
         )
@@ -265,7 +270,11 @@ def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: 
     """The acknowledgement events of :func:`acknowledgement_events` from native frames."""
     p, roles = _lazy(posts), _lazy(people).select("course_id", "person_id", "role")
     events = acknowledgement_events(
-        _authored(p, roles), _parents(p, roles), roles, p, _lazy(reactions),
+        _authored(p, roles),
+        _parents(p, roles),
+        roles,
+        p,
+        _lazy(reactions),
         substantive_words=substantive_words,
     )
     return nw.to_native(events.sort("course_id", "activity_id", "student_id", "at", "by"))
@@ -274,14 +283,31 @@ def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: 
 ENGINES = ("pandas", "polars", "duckdb")
 
 _TABLE_COLUMNS = {
-    "posts": ["course_id", "activity_id", "post_id", "parent_id", "author_id", "created_at",
-              "deleted", "body", "private_to"],
+    "posts": [
+        "course_id",
+        "activity_id",
+        "post_id",
+        "parent_id",
+        "author_id",
+        "created_at",
+        "deleted",
+        "body",
+        "private_to",
+    ],
     "people": ["course_id", "person_id", "role"],
     "activities": ["course_id", "activity_id", "due_at", "class_starts_at", "as_of_at"],
     "reactions": ["course_id", "post_id", "person_id", "kind", "created_at", "exported_at"],
 }
-_TIME_COLUMNS = ["due_at", "class_starts_at", "as_of_at", "first_post_at", "acknowledged_at",
-                 "acknowledged_before_class_at", "first_acknowledged_at", "at"]
+_TIME_COLUMNS = [
+    "due_at",
+    "class_starts_at",
+    "as_of_at",
+    "first_post_at",
+    "acknowledged_at",
+    "acknowledged_before_class_at",
+    "first_acknowledged_at",
+    "at",
+]
 
 
 def to_engine(tables: dict[str, Any], engine: str) -> dict[str, Any]:
@@ -313,8 +339,49 @@ def to_pandas(native: Any) -> Any:
         elif column in ("course_id", "activity_id", "student_id", "by", "status"):
             result[column] = result[column].astype("str")
         elif str(result[column].dtype).lower().startswith(("int", "float", "uint")) and column in (
-            "posts", "replies_to_peers", "replies_received_from_peers", "words", "kind_rank",
-            "time_known", "substantive_before_class",
+            "posts",
+            "replies_to_peers",
+            "replies_received_from_peers",
+            "words",
+            "kind_rank",
+            "time_known",
+            "substantive_before_class",
         ):
             result[column] = result[column].astype("int64")
     return result.reset_index(drop=True)
+
+
+def run(data: Any, *, as_of: Any = None, engine: str = "pandas", substantive_words: int) -> Any:
+    """The student × activity facts of ``data`` (a ClassData) as a pandas frame.
+
+    ``as_of`` is the moment acknowledgement is counted up to: ``None`` for each activity's
+    class start, or one timestamp for all activities.
+    """
+    import pandas as pd
+
+    activities = data.activities.copy()
+    if as_of is None:
+        activities["as_of_at"] = activities["class_starts_at"]
+    else:
+        moment = pd.Timestamp(as_of)
+        if moment.tzinfo is None:
+            raise ValueError(f"as_of {as_of!r} needs a time zone (e.g. 2025-03-04T08:00Z)")
+        activities["as_of_at"] = pd.Series(moment.tz_convert("UTC"), index=activities.index)
+        activities["as_of_at"] = activities["as_of_at"].astype("datetime64[us, UTC]")
+    tables = to_engine(
+        {
+            "posts": data.posts,
+            "people": data.people,
+            "activities": activities,
+            "reactions": data.reactions,
+        },
+        engine,
+    )
+    native = student_activity(
+        tables["posts"],
+        tables["people"],
+        tables["activities"],
+        tables["reactions"],
+        substantive_words=substantive_words,
+    )
+    return to_pandas(native)

@@ -3532,3 +3532,40 @@ def _main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+
+def sample_import_options() -> dict:
+    """Arguments that import the bundled sample class from its template files.
+
+    The sample's likes of unknown time come from its Canvas export, so they count as of
+    that export (``exported_at``).
+
+    Returns
+    -------
+    dict
+        ``files, people, activities, exported_at`` for :func:`asyncmon.import_sources` or
+        :meth:`asyncmon.Workspace.import_sources`.
+    """
+    folder = sample_data_dir()
+    planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
+    return {
+        "files": [folder / "posts.csv", folder / "reactions.csv"],
+        "people": folder / "people.csv",
+        "activities": folder / "activities.csv",
+        "exported_at": datetime.fromisoformat(planted["canvas"]["exported_at"]),
+    }
+
+
+def load_sample():
+    """The bundled sample class as :class:`~asyncmon.ClassData`, imported in memory.
+
+    Examples
+    --------
+    >>> data = load_sample()
+    >>> sorted(data.courses.course_id)
+    ['BIO101', 'ENG150', 'HIS210']
+    """
+    from .importing import import_sources
+
+    options = sample_import_options()
+    return import_sources(options.pop("files"), **options).data

@@ -1,0 +1,364 @@
+"""Monitoring coverage: whose work the teacher has acknowledged, and who is still waiting.
+
+A participating student is *acknowledged* in an activity when staff (a teacher or an
+assistant) replied directly to one of their posts there (the reply's parent is the
+student's post; a private reply addressed to the student counts too) or reacted to one.
+The time is the earliest such reply or reaction; a reaction whose time the source does not
+give counts as of the export (``exported_at``) and is flagged ``time_known = False``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from . import engine as _engine
+from .participation import _with_names
+from .tables import ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = [
+    "acknowledgement_queue",
+    "acknowledgement_spread",
+    "acknowledgements",
+    "coverage",
+    "unacknowledged_students",
+]
+
+_HOUR = pd.Timedelta(hours=1)
+
+
+def acknowledgements(
+    data: ClassData,
+    *,
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    engine: str = "pandas",
+) -> pd.DataFrame:
+    """Acknowledgement of every roster student in every activity.
+
+    Parameters
+    ----------
+    data : ClassData
+    as_of : datetime, optional
+        Count acknowledgements and participation up to this moment. Default: each
+        activity's class start. A live dashboard passes now.
+    thresholds : Thresholds
+        ``substantive_words`` tells a substantive comment from a brief one.
+    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+
+    Returns
+    -------
+    DataFrame
+        One row per student and activity (participation columns as in
+        :func:`~asyncmon.participation`), plus:
+
+        - ``as_of_at``: the moment counted up to (UTC)
+        - ``participating_as_of``: first post at or before ``as_of_at``
+        - ``acknowledged``: participating and acknowledged, both by ``as_of_at``
+        - ``acknowledged_at``: earliest acknowledgement up to ``as_of_at`` (UTC)
+        - ``acknowledged_before_class``: acknowledged at or before the class start
+        - ``acknowledged_by``: staff ids who acknowledged the student up to ``as_of_at``
+        - ``acknowledgement_kind``: the strongest by ``as_of_at``: ``substantive comment``,
+          ``brief comment`` or ``reaction`` (None when not acknowledged)
+        - ``time_known``: False when the acknowledgement rests only on reactions of unknown
+          time (counted as of the export)
+        - ``hours_to_acknowledgement``: hours from the first post to ``acknowledged_at``
+        - ``substantive_before_class``: substantive comments received before class
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> a = acknowledgements(load_sample())
+    >>> never = a[(a.course_id == "BIO101") & (a.student_id == "1016")]
+    >>> bool(never.acknowledged.any())
+    False
+    """
+    facts = _engine.run(
+        data, as_of=as_of, engine=engine, substantive_words=thresholds.substantive_words
+    )
+    events = _engine.to_pandas(
+        _engine.events_table(
+            data.posts, data.people, data.reactions, substantive_words=thresholds.substantive_words
+        )
+    )
+    facts["participating_as_of"] = facts["first_post_at"].notna() & (
+        facts["first_post_at"] <= facts["as_of_at"]
+    )
+    facts["acknowledged"] = facts["participating_as_of"] & facts["acknowledged_at"].notna()
+    facts.loc[~facts["acknowledged"], "acknowledged_at"] = pd.NaT
+    facts["acknowledged_before_class"] = (
+        facts["status"].isin(["on_time", "late"]) & facts["acknowledged_before_class_at"].notna()
+    )
+    facts["acknowledgement_kind"] = (
+        facts["kind_rank"].map(_engine.KIND_RANK).where(facts["acknowledged"], None)
+    )
+    facts["time_known"] = facts["acknowledged"] & (facts["time_known"] == 1)
+    facts["hours_to_acknowledgement"] = (facts["acknowledged_at"] - facts["first_post_at"]) / _HOUR
+    facts["acknowledged_by"] = _acknowledged_by(facts, events)
+    columns = [
+        "course_id",
+        "activity_id",
+        "student_id",
+        "name",
+        "status",
+        "first_post_at",
+        "posts",
+        "replies_to_peers",
+        "replies_received_from_peers",
+        "words",
+        "as_of_at",
+        "participating_as_of",
+        "acknowledged",
+        "acknowledged_at",
+        "acknowledged_before_class",
+        "acknowledged_by",
+        "acknowledgement_kind",
+        "time_known",
+        "hours_to_acknowledgement",
+        "substantive_before_class",
+    ]
+    return _with_names(facts, data)[columns]
+
+
+def _acknowledged_by(facts: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    keys = ["course_id", "activity_id", "student_id"]
+    if events.empty:
+        return pd.Series([[] for _ in range(len(facts))], index=facts.index, dtype=object)
+    merged = events.merge(facts[keys + ["as_of_at", "acknowledged"]], on=keys)
+    merged = merged[merged["acknowledged"] & (merged["at"] <= merged["as_of_at"])]
+    by = merged.groupby(keys)["by"].agg(lambda s: sorted(set(s)))
+    joined = facts[keys].merge(by.rename("acknowledged_by").reset_index(), on=keys, how="left")
+    return pd.Series(
+        [v if isinstance(v, list) else [] for v in joined["acknowledged_by"]],
+        index=facts.index,
+        dtype=object,
+    )
+
+
+def coverage(table: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
+    """Coverage per activity from an :func:`acknowledgements` table.
+
+    Returns
+    -------
+    DataFrame
+        ``course_id, activity_id``, ``participating_as_of`` (students who posted by the
+        moment), ``acknowledged`` (of them, acknowledged by then), ``coverage``
+        (acknowledged / participating_as_of; NaN when nobody took part),
+        ``participating_before_class``, ``acknowledged_before_class``,
+        ``coverage_before_class``, ``substantive_comments_before_class`` (students who got
+        one), ``reaction_only`` (acknowledged only by reactions), ``unknown_time``
+        (acknowledgements resting on reactions of unknown time),
+        ``median_hours_to_acknowledgement``, ``coverage_ok`` (coverage before class at or
+        over ``coverage_needed`` with enough substantive comments).
+    """
+    rows = []
+    for (course, activity), g in table.groupby(["course_id", "activity_id"], sort=False):
+        before = g["status"].isin(["on_time", "late"])
+        part, acked = int(g["participating_as_of"].sum()), int(g["acknowledged"].sum())
+        part_bc, acked_bc = int(before.sum()), int(g["acknowledged_before_class"].sum())
+        substantive = int((g["substantive_before_class"] > 0).sum())
+        cov_bc = acked_bc / part_bc if part_bc else float("nan")
+        rows.append(
+            {
+                "course_id": course,
+                "activity_id": activity,
+                "participating_as_of": part,
+                "acknowledged": acked,
+                "coverage": acked / part if part else float("nan"),
+                "participating_before_class": part_bc,
+                "acknowledged_before_class": acked_bc,
+                "coverage_before_class": cov_bc,
+                "substantive_comments_before_class": substantive,
+                "reaction_only": int((g["acknowledgement_kind"] == "reaction").sum()),
+                "unknown_time": int((g["acknowledged"] & ~g["time_known"]).sum()),
+                "median_hours_to_acknowledgement": float(g["hours_to_acknowledgement"].median()),
+                "coverage_ok": bool(
+                    part_bc
+                    and cov_bc >= thresholds.coverage_needed
+                    and substantive >= thresholds.min_substantive_comments
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def unacknowledged_students(
+    table: pd.DataFrame,
+    activities: pd.DataFrame,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
+    """Students not acknowledged in any of the last ``last_k`` activities they took part in.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An :func:`acknowledgements` table (only activities whose class has started by the
+        moment it was computed for should be in it).
+    activities : DataFrame
+        The activities table (for their order in time).
+
+    Returns
+    -------
+    DataFrame
+        ``course_id, student_id, name, activities_considered`` (ids of their last
+        ``last_k`` participated activities, most recent first), ``last_acknowledged``
+        (the most recent activity in which they were acknowledged, or None).
+    """
+    k = thresholds.last_k
+    timed = table.merge(
+        activities[["course_id", "activity_id", "class_starts_at"]], on=["course_id", "activity_id"]
+    )
+    timed = timed[timed["participating_as_of"]]
+    rows = []
+    for (course, student), g in timed.groupby(["course_id", "student_id"]):
+        g = g.sort_values("class_starts_at", ascending=False)
+        recent = g.head(k)
+        if len(recent) < k or recent["acknowledged"].any():
+            continue
+        acked = g.loc[g["acknowledged"], "activity_id"]
+        rows.append(
+            {
+                "course_id": course,
+                "student_id": student,
+                "name": g["name"].iloc[0],
+                "activities_considered": recent["activity_id"].tolist(),
+                "last_acknowledged": acked.iloc[0] if len(acked) else None,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["course_id", "student_id", "name", "activities_considered", "last_acknowledged"],
+    )
+
+
+def acknowledgement_spread(
+    table: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> pd.DataFrame:
+    """How evenly acknowledgement is spread, per activity.
+
+    The earliest posters are the first ``earliest_share`` (default a quarter, at least one)
+    of the students taking part by the moment, by first post time.
+
+    Returns
+    -------
+    DataFrame
+        ``course_id, activity_id, earliest`` (how many earliest posters),
+        ``rate_earliest`` (share of them acknowledged), ``rate_rest`` (share of the others
+        acknowledged), ``share_to_earliest`` (share of all acknowledged students who are
+        earliest posters; NaN when nobody was acknowledged).
+    """
+    rows = []
+    for (course, activity), g in table.groupby(["course_id", "activity_id"], sort=False):
+        part = g[g["participating_as_of"]].sort_values(["first_post_at", "student_id"])
+        if part.empty:
+            continue
+        n = max(1, round(len(part) * thresholds.earliest_share))
+        early, rest = part.head(n), part.iloc[n:]
+        acked = int(part["acknowledged"].sum())
+        rows.append(
+            {
+                "course_id": course,
+                "activity_id": activity,
+                "earliest": n,
+                "rate_earliest": float(early["acknowledged"].mean()),
+                "rate_rest": float(rest["acknowledged"].mean()) if len(rest) else float("nan"),
+                "share_to_earliest": int(early["acknowledged"].sum()) / acked
+                if acked
+                else float("nan"),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "course_id",
+            "activity_id",
+            "earliest",
+            "rate_earliest",
+            "rate_rest",
+            "share_to_earliest",
+        ],
+    )
+
+
+def acknowledgement_queue(
+    data: ClassData,
+    table: pd.DataFrame,
+    course_id: str,
+    activity_id: str,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    snippet_chars: int = 160,
+) -> pd.DataFrame:
+    """Whom to acknowledge next in one activity, most urgent first.
+
+    The students who took part by the moment and are not yet acknowledged, ordered by:
+    first, those not acknowledged in any of their previous activities for the longest run
+    (``unacknowledged_streak``: how many of their earlier participated activities in a row
+    went unacknowledged); then who has waited longest (earliest first post).
+
+    Returns
+    -------
+    DataFrame
+        ``rank, student_id, name, status, first_post_at, waiting_hours`` (from the first
+        post to the moment), ``unacknowledged_streak``, ``post_id`` and ``snippet`` (the
+        start of their first post, plain text), ``posts``.
+    """
+    mine = table[(table["course_id"] == course_id) & (table["activity_id"] == activity_id)]
+    waiting = mine[mine["participating_as_of"] & ~mine["acknowledged"]].copy()
+    acts = data.activities[data.activities["course_id"] == course_id]
+    start = acts.set_index("activity_id").loc[activity_id, "class_starts_at"]
+    earlier = table.merge(acts[["activity_id", "class_starts_at"]], on="activity_id")
+    earlier = earlier[
+        (earlier["course_id"] == course_id)
+        & (earlier["class_starts_at"] < start)
+        & earlier["participating_as_of"]
+    ]
+    streaks = {}
+    for student, g in earlier.groupby("student_id"):
+        streak = 0
+        for acked in g.sort_values("class_starts_at", ascending=False)["acknowledged"]:
+            if acked:
+                break
+            streak += 1
+        streaks[student] = streak
+    waiting["unacknowledged_streak"] = waiting["student_id"].map(streaks).fillna(0).astype(int)
+    waiting["waiting_hours"] = (waiting["as_of_at"] - waiting["first_post_at"]) / _HOUR
+    posts = data.posts[
+        (data.posts["course_id"] == course_id)
+        & (data.posts["activity_id"] == activity_id)
+        & ~data.posts["deleted"]
+    ]
+    first = posts.sort_values(["created_at", "post_id"]).drop_duplicates("author_id")
+    first = first.set_index("author_id")
+    waiting["post_id"] = waiting["student_id"].map(first["post_id"])
+    waiting["snippet"] = (
+        waiting["student_id"].map(first["body"]).map(lambda text: _snippet(text, snippet_chars))
+    )
+    waiting = waiting.sort_values(
+        ["unacknowledged_streak", "first_post_at", "student_id"], ascending=[False, True, True]
+    )
+    waiting.insert(0, "rank", range(1, len(waiting) + 1))
+    return waiting[
+        [
+            "rank",
+            "student_id",
+            "name",
+            "status",
+            "first_post_at",
+            "waiting_hours",
+            "unacknowledged_streak",
+            "post_id",
+            "snippet",
+            "posts",
+        ]
+    ].reset_index(drop=True)
+
+
+def _snippet(text: object, limit: int) -> str:
+    if not isinstance(text, str):
+        return ""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
