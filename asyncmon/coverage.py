@@ -126,8 +126,12 @@ def _acknowledged_by(facts: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
     keys = ["course_id", "activity_id", "student_id"]
     if events.empty:
         return pd.Series([[] for _ in range(len(facts))], index=facts.index, dtype=object)
-    merged = events.merge(facts[keys + ["as_of_at", "acknowledged"]], on=keys)
-    merged = merged[merged["acknowledged"] & (merged["at"] <= merged["as_of_at"])]
+    merged = events.merge(facts[keys + ["as_of_at", "acknowledged", "first_post_at"]], on=keys)
+    merged = merged[
+        merged["acknowledged"]
+        & (merged["at"] <= merged["as_of_at"])
+        & (merged["at"] >= merged["first_post_at"])
+    ]
     by = merged.groupby(keys)["by"].agg(lambda s: sorted(set(s)))
     joined = facts[keys].merge(by.rename("acknowledged_by").reset_index(), on=keys, how="left")
     return pd.Series(

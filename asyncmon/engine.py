@@ -60,6 +60,7 @@ def _parents(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
             "course_id",
             nw.col("post_id").alias("parent_id"),
             nw.col("author_id").alias("parent_author"),
+            nw.col("created_at").alias("parent_created_at"),
         )
         .filter(~nw.col("parent_author").is_null())
         .join(
@@ -152,6 +153,13 @@ def student_activity(
     events = acknowledgement_events(
         authored, parents, roles, p, x, substantive_words=substantive_words
     )
+    # Only what acknowledges work already there: a private message before the student's
+    # first post in the activity acknowledges nothing of it.
+    events = (
+        events.join(own.select(*KEYS, "first_post_at"), on=KEYS, how="inner")
+        .filter(nw.col("at") >= nw.col("first_post_at"))
+        .drop("first_post_at")
+    )
     acks = _acknowledgement_facts(events, a)
     result = table.join(acks, on=KEYS, how="left").with_columns(
         nw.col("kind_rank", "time_known", "substantive_before_class").fill_null(0).cast(nw.Int64)
@@ -173,7 +181,9 @@ def acknowledgement_events(
 
     A staff reply whose parent is the student's post, a staff private reply addressed to
     the student, and a staff reaction to the student's post. A reaction of unknown time
-    counts at ``exported_at`` with ``time_known = 0``.
+    counts at ``exported_at`` with ``time_known = 0``. An acknowledgement is never timed
+    before the post it acknowledges (a reaction stamped earlier counts from the post's
+    creation).
     """
     columns = ["course_id", "activity_id", "student_id", "by", "at", "kind_rank", "time_known"]
     staff = authored.filter(nw.col("author_role").is_in(STAFF)).with_columns(
@@ -187,7 +197,7 @@ def acknowledgement_events(
     direct = (
         staff.join(parents, on=["course_id", "parent_id"], how="inner")
         .filter(nw.col("parent_role") == "student")
-        .with_columns(student_id=nw.col("parent_author"))
+        .with_columns(student_id=nw.col("parent_author"), at=_not_before("parent_created_at"))
         .select(columns)
     )
     private = (
@@ -217,7 +227,11 @@ def acknowledgement_events(
         .with_columns(by=nw.col("person_id"))
         .join(
             posts.select(
-                "course_id", "post_id", "activity_id", nw.col("author_id").alias("student_id")
+                "course_id",
+                "post_id",
+                "activity_id",
+                nw.col("author_id").alias("student_id"),
+                nw.col("created_at").alias("post_created_at"),
             ),
             on=["course_id", "post_id"],
             how="inner",
@@ -230,9 +244,15 @@ def acknowledgement_events(
             time_known=(~nw.col("created_at").is_null()).cast(nw.Int64),
             kind_rank=nw.lit(1, nw.Int64),
         )
+        .with_columns(at=_not_before("post_created_at"))
         .select(columns)
     )
     return nw.concat([direct, private, reacted], how="vertical")
+
+
+def _not_before(column: str) -> nw.Expr:
+    """``at``, but never earlier than the post acknowledged (clocks of sources disagree)."""
+    return nw.when(nw.col("at") < nw.col(column)).then(nw.col(column)).otherwise(nw.col("at"))
 
 
 def _acknowledgement_facts(events: nw.LazyFrame, activities: nw.LazyFrame) -> nw.LazyFrame:

@@ -33,6 +33,10 @@ class Thresholds:
     min_planning_hours : float, default 24
         Hours the teacher needs between the due time (or the last late post) and class to
         collect the data and plan feedback; under this the planning window is short.
+    data_in_share : float, default 0.9
+        The data counts as collected once this share of the students who took part before
+        class have posted; late posts after the due time push that moment later and so eat
+        into the planning window.
     last_k : int, default 3
         A student not acknowledged in any of their last ``last_k`` activities (those they
         took part in) is flagged as never getting the teacher's attention.
@@ -48,6 +52,7 @@ class Thresholds:
     min_substantive_comments: int = 1
     substantive_words: int = 8
     min_planning_hours: float = 24.0
+    data_in_share: float = 0.9
     last_k: int = 3
     missing_streak: int = 2
     earliest_share: float = 0.25

@@ -1,0 +1,247 @@
+"""The planning window and the verdict: asynchronous learning, or homework?
+
+The pedagogy (see the README): an asynchronous activity is learning only when the teacher
+monitored it, collected data from it (chose the main gap), opens the next class with
+feedback on that gap and runs a follow-up activity. Otherwise it is homework. The plan
+parts come from the teacher's plan in the workspace; no plan means those checks fail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from .coverage import acknowledgements, coverage
+from .participation import class_rates
+from .tables import ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = ["FOLLOWUP_KINDS", "activity_summary", "planning_window", "verdicts"]
+
+FOLLOWUP_KINDS = ("roleplay", "quick-write", "debate", "other")
+ASYNC, HOMEWORK = "asynchronous learning", "homework"
+_HOUR = pd.Timedelta(hours=1)
+
+
+def planning_window(
+    data: ClassData, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> pd.DataFrame:
+    """Time between the due time and class to collect data and plan, per activity.
+
+    Returns
+    -------
+    DataFrame
+        ``course_id, activity_id, due_at, class_starts_at``, ``planning_hours`` (class
+        start minus due), ``data_in_at`` (when ``data_in_share`` of the students who took
+        part before class had posted, or the due time if later), ``planning_hours_left``
+        (class start minus ``data_in_at``: late posts eat into the window), ``short``
+        (under ``min_planning_hours``), ``warning`` (plain words, or None).
+    """
+    students = data.people.loc[data.people["role"] == "student", ["course_id", "person_id"]]
+    posts = data.posts[~data.posts["deleted"]].merge(
+        students.rename(columns={"person_id": "author_id"}), on=["course_id", "author_id"]
+    )
+    acts = data.activities[["course_id", "activity_id", "due_at", "class_starts_at"]].copy()
+    firsts = (
+        posts.groupby(["course_id", "activity_id", "author_id"])["created_at"]
+        .min()
+        .rename("first_post_at")
+        .reset_index()
+        .merge(acts, on=["course_id", "activity_id"])
+    )
+    firsts = firsts[firsts["first_post_at"] <= firsts["class_starts_at"]]
+    data_in = (
+        firsts.groupby(["course_id", "activity_id"])["first_post_at"]
+        .quantile(thresholds.data_in_share, interpolation="higher")
+        .rename("data_in_at")
+    )
+    acts = acts.merge(data_in.reset_index(), on=["course_id", "activity_id"], how="left")
+    acts["data_in_at"] = acts[["due_at", "data_in_at"]].max(axis=1).astype("datetime64[us, UTC]")
+    acts["planning_hours"] = (acts["class_starts_at"] - acts["due_at"]) / _HOUR
+    acts["planning_hours_left"] = (acts["class_starts_at"] - acts["data_in_at"]) / _HOUR
+    minimum = thresholds.min_planning_hours
+    acts["short"] = acts["planning_hours_left"] < minimum
+    acts["warning"] = [
+        _planning_warning(total, left, minimum)
+        for total, left in zip(acts["planning_hours"], acts["planning_hours_left"])
+    ]
+    return acts
+
+
+def _planning_warning(total: float, left: float, minimum: float) -> str | None:
+    if total < minimum:
+        return (
+            f"Only {total:.0f} h between the due time and class (under {minimum:.0f} h): "
+            "move the due time earlier to leave time to read the posts and plan."
+        )
+    if left < minimum:
+        return (
+            f"Late posts leave only {left:.0f} h to plan before class (under "
+            f"{minimum:.0f} h): most data came in after the due time."
+        )
+    return None
+
+
+def verdicts(
+    data: ClassData,
+    coverage_table: pd.DataFrame,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
+    """The verdict per activity, with every failed check in plain words.
+
+    The checks: **monitored** (coverage before class at or over ``coverage_needed`` and
+    at least ``min_substantive_comments`` students given a substantive comment);
+    **gap chosen** (the plan names the main gap); **feedback on the gap** (the plan has
+    feedback notes for the chosen gap); **follow-up planned** (the plan names a follow-up
+    activity, with a description when it is "other").
+
+    Parameters
+    ----------
+    data : ClassData
+        Its ``plans`` table holds the teachers' plans.
+    coverage_table : DataFrame
+        A :func:`~asyncmon.coverage` table of the same data.
+
+    Returns
+    -------
+    DataFrame
+        ``course_id, activity_id, monitored, gap_chosen, feedback_on_gap,
+        followup_planned`` (booleans), ``verdict`` (``asynchronous learning`` when every
+        check passes, else ``homework``), ``failed_checks`` (list of sentences).
+    """
+    plans = data.plans.set_index(["course_id", "activity_id"])
+    rows = []
+    for c in coverage_table.itertuples(index=False):
+        key = (c.course_id, c.activity_id)
+        plan = plans.loc[key] if key in plans.index else None
+        failed = []
+        monitored = bool(c.coverage_ok)
+        if not monitored:
+            failed += _monitoring_failures(c, thresholds)
+        gap = _text(plan, "gap")
+        feedback = _text(plan, "feedback")
+        kind, description = _text(plan, "followup_kind"), _text(plan, "followup_description")
+        if not gap:
+            failed.append(
+                "No main gap chosen: pick the question or concept most students struggled with."
+            )
+        if not (gap and feedback):
+            failed.append(
+                "No feedback planned on the gap: note how the next class will open "
+                "with feedback on it."
+            )
+        followup = bool(kind) and (kind != "other" or bool(description))
+        if not kind:
+            failed.append(
+                "No follow-up activity planned: choose a roleplay, quick write, "
+                "debate or another task that uses the feedback."
+            )
+        elif not followup:
+            failed.append("The follow-up activity 'other' needs a description.")
+        rows.append(
+            {
+                "course_id": c.course_id,
+                "activity_id": c.activity_id,
+                "monitored": monitored,
+                "gap_chosen": bool(gap),
+                "feedback_on_gap": bool(gap and feedback),
+                "followup_planned": followup,
+                "verdict": HOMEWORK if failed else ASYNC,
+                "failed_checks": failed,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "course_id",
+            "activity_id",
+            "monitored",
+            "gap_chosen",
+            "feedback_on_gap",
+            "followup_planned",
+            "verdict",
+            "failed_checks",
+        ],
+    )
+
+
+def _monitoring_failures(c, thresholds: Thresholds) -> list[str]:
+    failed = []
+    if not c.participating_before_class:
+        return ["Nobody took part before class, so there was nothing to monitor."]
+    if c.coverage_before_class < thresholds.coverage_needed:
+        failed.append(
+            f"Not monitored enough: {c.acknowledged_before_class} of "
+            f"{c.participating_before_class} students who took part before class "
+            f"({c.coverage_before_class:.0%}) were acknowledged before class; aim for "
+            f"{thresholds.coverage_needed:.0%} (a reply, or even a thumbs-up)."
+        )
+    if c.substantive_comments_before_class < thresholds.min_substantive_comments:
+        failed.append(
+            "No substantive comment before class: reply to at least "
+            f"{thresholds.min_substantive_comments} student(s) with more than a few "
+            "words."
+        )
+    return failed
+
+
+def _text(plan, column: str) -> str:
+    if plan is None:
+        return ""
+    value = plan[column]
+    return value.strip() if isinstance(value, str) else ""
+
+
+def activity_summary(
+    data: ClassData,
+    *,
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    engine: str = "pandas",
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Everything per activity in one table: participation rates, coverage, planning
+    window and verdict.
+
+    Parameters
+    ----------
+    data : ClassData
+    as_of : datetime, optional
+        Coverage counted up to this moment (default each class start).
+    thresholds : Thresholds
+    engine : {'pandas', 'polars', 'duckdb'}
+    table : DataFrame, optional
+        An :func:`~asyncmon.acknowledgements` table already computed for ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        ``course_id, activity_id, title, due_at, class_starts_at``, the columns of
+        :func:`~asyncmon.class_rates`, of :func:`~asyncmon.coverage` and of
+        :func:`planning_window`, then those of :func:`verdicts`. Ordered by course and
+        class start.
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> s = activity_summary(load_sample())
+    >>> s.loc[0, ["activity_id", "participating", "coverage_before_class", "verdict"]].tolist()
+    ['w1', 22, 0.45, 'homework']
+    """
+    table = (
+        acknowledgements(data, as_of=as_of, thresholds=thresholds, engine=engine)
+        if table is None
+        else table
+    )
+    keys = ["course_id", "activity_id"]
+    cov = coverage(table, thresholds=thresholds)
+    summary = (
+        data.activities[keys + ["title"]]
+        .merge(class_rates(table), on=keys, how="left")
+        .merge(cov, on=keys, how="left")
+        .merge(planning_window(data, thresholds=thresholds), on=keys, how="left")
+        .merge(verdicts(data, cov, thresholds=thresholds), on=keys, how="left")
+    )
+    return summary.sort_values(["course_id", "class_starts_at"]).reset_index(drop=True)
