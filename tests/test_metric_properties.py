@@ -31,10 +31,14 @@ def classes(draw):
         author = draw(st.sampled_from(STUDENTS + STAFF + ["guest"]))
         parent = draw(st.one_of(st.none(), st.integers(0, max(0, i - 1)))) if i else None
         when = START + timedelta(minutes=draw(st.integers(0, 60 * 24 * 14)))
+        activity = draw(st.sampled_from(["w1", "w2"]))
+        parent_id = "" if parent is None else f"p{parent}"
+        deleted = int(draw(st.booleans()) and i % 5 == 0)
+        private = draw(st.sampled_from(["", "s1", "s2"]))
+        body = " ".join(["word"] * draw(st.integers(0, 12)))
         rows.append(
-            f"C,{draw(st.sampled_from(['w1', 'w2']))},p{i},{'' if parent is None else f'p{parent}'},"
-            f"{author},{when:%Y-%m-%dT%H:%M:%SZ},{int(draw(st.booleans()) and i % 5 == 0)},"
-            f"{draw(st.sampled_from(['', 's1', 's2']))},{' '.join(['word'] * draw(st.integers(0, 12)))}\n"
+            f"C,{activity},p{i},{parent_id},{author},{when:%Y-%m-%dT%H:%M:%SZ},{deleted},"
+            f"{private},{body}\n"
         )
     reactions = []
     for _ in range(draw(st.integers(0, 8))):
