@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from .brief import pre_class_brief
+from .engine import ENGINES
 from .errors import AsyncmonError
 from .importing import import_sources
+from .metrics import metrics_document
 from .sources import FORMATS
 from .store import Workspace
 
@@ -69,6 +73,43 @@ def _parser() -> argparse.ArgumentParser:
         )
         cmd.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    metrics = commands.add_parser(
+        "metrics", help="participation, coverage, question groups and verdicts of a workspace"
+    )
+    metrics.add_argument("--workspace", metavar="DIR", required=True)
+    metrics.add_argument("--course", metavar="ID", help="only this course")
+    metrics.add_argument("--activity", metavar="ID", help="only this activity")
+    metrics.add_argument(
+        "--as-of",
+        metavar="TIME",
+        type=_instant,
+        help="count acknowledgement up to this moment (default: class start)",
+    )
+    metrics.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="pandas",
+        help="where the core computation runs (same results)",
+    )
+    metrics.add_argument(
+        "--method",
+        default="auto",
+        help="question grouping method: auto, minilm, wordllama or tfidf",
+    )
+    metrics.add_argument("--json", action="store_true", help="print one JSON document")
+
+    brief = commands.add_parser("brief", help="print the pre-class brief of one activity")
+    brief.add_argument("--workspace", metavar="DIR", required=True)
+    brief.add_argument("--course", metavar="ID", required=True)
+    brief.add_argument("--activity", metavar="ID", required=True)
+    brief.add_argument(
+        "--as-of",
+        metavar="TIME",
+        type=_instant,
+        help="figures as of this moment (default: class start)",
+    )
+    brief.add_argument("--html", action="store_true", help="HTML instead of Markdown")
+
     show = commands.add_parser("show", help="print what a workspace holds")
     show.add_argument("--workspace", metavar="DIR", required=True)
 
@@ -105,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("import", "validate"):
             return _import(args)
+        if args.command == "metrics":
+            return _metrics(args)
+        if args.command == "brief":
+            return _brief(args)
         if args.command == "show":
             print(_show(Workspace(args.workspace, create=False)))
             return 0
@@ -114,6 +159,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"asyncmon: {exc}", file=sys.stderr)
         return 2
     return 2
+
+
+def _load(args: argparse.Namespace):
+    data = Workspace(args.workspace, create=False).load()
+    if args.course is not None:
+        if args.course not in set(data.courses["course_id"]):
+            raise AsyncmonError(
+                f"course {args.course} is not in the workspace; courses: "
+                f"{', '.join(sorted(data.courses['course_id']))}"
+            )
+        data = data.for_course(args.course)
+    if args.activity is not None and args.activity not in set(data.activities["activity_id"]):
+        raise AsyncmonError(
+            f"activity {args.activity} is not in the workspace; activities: "
+            f"{', '.join(sorted(set(data.activities['activity_id'])))}"
+        )
+    return data
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    data = _load(args)
+    document = metrics_document(
+        data, activity_id=args.activity, as_of=args.as_of, engine=args.engine, method=args.method
+    )
+    if args.json:
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    for a in document["activities"]:
+        cov = a["coverage_before_class"]
+        coverage = "—" if cov is None else f"{cov:.0%}"
+        print(
+            f"{a['course_id']} {a['activity_id']:<5} took part {a['participating']:>3}/"
+            f"{a['students']:<3} acknowledged before class {a['acknowledged_before_class']:>3}"
+            f" ({coverage:>4})  planning {a['planning_hours']:.0f} h  {a['verdict']}"
+        )
+    for g in document["question_groups"]:
+        if g["rank"] == 1:
+            print(
+                f"{g['course_id']} {g['activity_id']}: main gap candidate "
+                f"'{g['label']}' ({g['students']} students): {g['representative']}"
+            )
+    return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    data = _load(args)
+    brief = pre_class_brief(data, args.course, args.activity, as_of=args.as_of)
+    print(brief.to_html() if args.html else brief.to_markdown(), end="")
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -227,8 +227,9 @@ def activity_summary(
     --------
     >>> from asyncmon import load_sample
     >>> s = activity_summary(load_sample())
-    >>> s.loc[0, ["activity_id", "participating", "coverage_before_class", "verdict"]].tolist()
-    ['w1', 22, 0.45, 'homework']
+    >>> row = s.iloc[0]
+    >>> row.activity_id, int(row.participating), float(row.coverage_before_class), row.verdict
+    ('w1', 22, 0.45, 'homework')
     """
     table = (
         acknowledgements(data, as_of=as_of, thresholds=thresholds, engine=engine)

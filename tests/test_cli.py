@@ -112,3 +112,54 @@ def test_nothing_imported_exits_1(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert "rejected 1" in out and "row 2, column activity_id" in out
+
+
+def test_metrics_json_and_brief_on_a_workspace(tmp_path, capsys):
+    from .test_metrics import ACTIVITIES as ACTS
+    from .test_metrics import PEOPLE as PPL
+    from .test_metrics import POSTS, REACTIONS
+
+    for name, content in (
+        ("people.csv", PPL),
+        ("activities.csv", ACTS),
+        ("posts.csv", POSTS),
+        ("reactions.csv", REACTIONS),
+    ):
+        (tmp_path / name).write_bytes(content)
+    ws = str(tmp_path / "ws")
+    assert (
+        main(
+            [
+                "import",
+                *(str(tmp_path / n) for n in ("posts.csv", "reactions.csv")),
+                "--people",
+                str(tmp_path / "people.csv"),
+                "--activities",
+                str(tmp_path / "activities.csv"),
+                "--workspace",
+                ws,
+                "--exported-at",
+                "2025-04-06T12:00:00Z",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        main(["metrics", "--workspace", ws, "--activity", "a1", "--json", "--method", "tfidf"]) == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    rows = {r["student_id"]: r for r in doc["participation"]}
+    # as worked out in test_metrics: Omar acknowledged at class start by the teacher
+    assert rows["13"]["status"] == "late" and rows["13"]["acknowledged_before_class"]
+    assert rows["13"]["acknowledged_by"] == ["91"]
+    assert rows["12"]["replies_to_peers"] == 1 and rows["11"]["replies_received_from_peers"] == 1
+    (activity,) = doc["activities"]
+    assert (activity["participating"], activity["acknowledged_before_class"]) == (4, 2)
+    assert activity["coverage"] == 2 / 3 and activity["verdict"] == "homework"
+    assert activity["planning_hours"] == 32 + 1 / 60
+    assert doc["as_of"] == "class start"
+    assert main(["brief", "--workspace", ws, "--course", "C1", "--activity", "a1"]) == 0
+    assert capsys.readouterr().out.startswith("# Pre-class brief: a1 Osmosis")
+    assert main(["brief", "--workspace", ws, "--course", "C1", "--activity", "zz"]) == 2
+    assert "activity zz is not in the workspace" in capsys.readouterr().err

@@ -1,0 +1,378 @@
+"""The pre-class brief: one printable page per activity, in Markdown and HTML.
+
+Computed once (:func:`pre_class_brief` returns a :class:`Brief` of plain values), then
+rendered (:meth:`Brief.to_markdown`, :meth:`Brief.to_html`). Student text is data: in
+HTML it is escaped, in Markdown its markup characters are escaped, so nothing a student
+wrote can become a link, an image or a script.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from .coverage import acknowledgement_queue, acknowledgements, unacknowledged_students
+from .participation import repeat_absentees
+from .planning import activity_summary
+from .tables import ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = ["Brief", "pre_class_brief"]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything the pre-class brief shows, as plain values (times already local)."""
+
+    course: str
+    activity: str
+    timezone: str
+    due: str
+    class_start: str
+    as_of: str
+    numbers: list[tuple[str, str]]
+    missing: list[str]
+    queue: list[dict]
+    overlooked: list[str]
+    absentees: list[str]
+    groups: list[dict]
+    concepts: list[tuple[str, int]]
+    plan: dict
+    verdict: str
+    failed_checks: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_markdown(self) -> str:
+        """The brief as Markdown (student text escaped)."""
+        md = _md
+        out = [
+            f"# Pre-class brief: {md(self.activity)}",
+            "",
+            f"{md(self.course)} · due {self.due} · class {self.class_start} "
+            f"({self.timezone}) · figures as of {self.as_of}",
+            "",
+        ]
+        out += [f"**Verdict: {self.verdict}.**", ""]
+        out += [f"- {reason}" for reason in self.failed_checks]
+        out += [f"- ⚠ {w}" for w in self.warnings]
+        out += ["", "## The numbers", "", "| | |", "|---|---|"]
+        out += [f"| {md(k)} | {md(v)} |" for k, v in self.numbers]
+        if self.missing:
+            out += ["", f"Missing: {md(', '.join(self.missing))}."]
+        out += ["", "## Who to acknowledge next", ""]
+        if self.queue:
+            for q in self.queue:
+                streak = _streak(q["streak"])
+                out.append(
+                    f"{q['rank']}. **{md(q['name'])}** ({q['status']}, waiting "
+                    f"{q['waiting']}){streak}: “{md(q['snippet'])}”"
+                )
+        else:
+            out.append("Everyone who took part has been acknowledged.")
+        if self.overlooked:
+            out += [
+                "",
+                "Not acknowledged in any of their recent activities: "
+                f"{md(', '.join(self.overlooked))}.",
+            ]
+        if self.absentees:
+            out += ["", f"Missing several activities in a row: {md(', '.join(self.absentees))}."]
+        out += ["", "## The main gap: questions that keep coming back", ""]
+        if self.groups:
+            for g in self.groups:
+                answered = " (a teacher already answered)" if g["answered"] else ""
+                out.append(
+                    f"{g['rank']}. **{md(g['label'])}**: {_students(g['students'])} "
+                    f"({g['share']}){answered}"
+                )
+                out += [f"   > {md(example)}" for example in g["examples"]]
+        else:
+            out.append("No question was raised by two or more students.")
+        if self.concepts:
+            out += [
+                "",
+                "Concepts asked about: "
+                + ", ".join(f"{md(c)} ({_students(n)})" for c, n in self.concepts)
+                + ".",
+            ]
+        out += ["", "## Plan for class", ""]
+        for key, value in self.plan.items():
+            out.append(f"- **{key}:** {md(value) if value else '—'}")
+        return "\n".join(out) + "\n"
+
+    def to_html(self) -> str:
+        """The brief as a self-contained printable HTML page (student text escaped)."""
+        e = html.escape
+        parts = [
+            f"<h1>Pre-class brief: {e(self.activity)}</h1>",
+            f"<p class='meta'>{e(self.course)} · due {e(self.due)} · class "
+            f"{e(self.class_start)} ({e(self.timezone)}) · figures as of {e(self.as_of)}</p>",
+            f"<p class='verdict {'ok' if not self.failed_checks else 'fail'}'>"
+            f"<strong>Verdict: {e(self.verdict)}.</strong></p>",
+        ]
+        if self.failed_checks or self.warnings:
+            parts.append(
+                "<ul>"
+                + "".join(f"<li>{e(r)}</li>" for r in self.failed_checks)
+                + "".join(f"<li class='warn'>⚠ {e(w)}</li>" for w in self.warnings)
+                + "</ul>"
+            )
+        parts.append(
+            "<h2>The numbers</h2><table>"
+            + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in self.numbers)
+            + "</table>"
+        )
+        if self.missing:
+            parts.append(f"<p>Missing: {e(', '.join(self.missing))}.</p>")
+        parts.append("<h2>Who to acknowledge next</h2>")
+        if self.queue:
+            parts.append(
+                "<ol>"
+                + "".join(
+                    f"<li><strong>{e(q['name'])}</strong> ({e(q['status'])}, waiting "
+                    f"{e(q['waiting'])})"
+                    + e(_streak(q["streak"]))
+                    + f": <q>{e(q['snippet'])}</q></li>"
+                    for q in self.queue
+                )
+                + "</ol>"
+            )
+        else:
+            parts.append("<p>Everyone who took part has been acknowledged.</p>")
+        if self.overlooked:
+            parts.append(
+                "<p>Not acknowledged in any of their recent activities: "
+                f"{e(', '.join(self.overlooked))}.</p>"
+            )
+        if self.absentees:
+            parts.append(
+                f"<p>Missing several activities in a row: {e(', '.join(self.absentees))}.</p>"
+            )
+        parts.append("<h2>The main gap: questions that keep coming back</h2>")
+        if self.groups:
+            parts.append(
+                "<ol>"
+                + "".join(
+                    f"<li><strong>{e(g['label'])}</strong>: {_students(g['students'])} "
+                    f"({e(g['share'])}){' (a teacher already answered)' if g['answered'] else ''}"
+                    + "".join(f"<blockquote>{e(x)}</blockquote>" for x in g["examples"])
+                    + "</li>"
+                    for g in self.groups
+                )
+                + "</ol>"
+            )
+        else:
+            parts.append("<p>No question was raised by two or more students.</p>")
+        if self.concepts:
+            parts.append(
+                "<p>Concepts asked about: "
+                + ", ".join(f"{e(c)} ({_students(n)})" for c, n in self.concepts)
+                + ".</p>"
+            )
+        parts.append(
+            "<h2>Plan for class</h2><ul>"
+            + "".join(
+                f"<li><strong>{e(k)}:</strong> {e(v) if v else '—'}</li>"
+                for k, v in self.plan.items()
+            )
+            + "</ul>"
+        )
+        return _PAGE.format(title=e(f"Brief: {self.activity}"), body="\n".join(parts))
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; color: #222; }}
+h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }} h2 {{ font-size: 1.1rem; margin-top: 1.4rem; }}
+.meta {{ color: #555; }} .verdict.fail {{ color: #9b1c1c; }} .verdict.ok {{ color: #1c6b2f; }}
+table {{ border-collapse: collapse; }}
+th, td {{ text-align: left; padding: .15rem .8rem .15rem 0; }}
+blockquote {{ margin: .2rem 0 .2rem 1rem; color: #444; font-style: italic; }}
+.warn {{ color: #8a5a00; }}
+@media print {{ body {{ margin: 0; }} }}
+</style></head><body>
+{body}
+</body></html>
+"""
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _md(text: object) -> str:
+    """Text safe inside a Markdown line: HTML characters escaped, and the Markdown markup
+    that can act mid-line (emphasis, links and images, code, tables) escaped. Text is
+    always put after a prefix on one line, so line-start markup cannot act."""
+    plain = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(plain, quote=False))
+
+
+def _students(n: int) -> str:
+    return f"{n} student" if n == 1 else f"{n} students"
+
+
+def _streak(n: int) -> str:
+    if not n:
+        return ""
+    if n == 1:
+        return " — not acknowledged in their previous activity either"
+    return f" — not acknowledged in their previous {n} activities either"
+
+
+def _local(moment: pd.Timestamp, tz: str) -> str:
+    if pd.isna(moment):
+        return "—"
+    return moment.tz_convert(tz).strftime("%a %d %b %Y %H:%M")
+
+
+def _hours(value: float) -> str:
+    if pd.isna(value):
+        return "—"
+    return f"{value:.0f} h" if value < 48 else f"{value / 24:.1f} days"
+
+
+def pre_class_brief(
+    data: ClassData,
+    course_id: str,
+    activity_id: str,
+    *,
+    groups: pd.DataFrame | None = None,
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    queue_size: int = 8,
+) -> Brief:
+    """Compute the pre-class brief of one activity.
+
+    Parameters
+    ----------
+    data : ClassData
+    course_id, activity_id : str
+    groups : DataFrame, optional
+        :func:`~asyncmon.question_groups` of this activity; computed when not given.
+    as_of : datetime, optional
+        Figures as of this moment (default: the class start).
+    thresholds : Thresholds
+    queue_size : int, default 8
+        How many students of the acknowledgement queue to list.
+
+    Returns
+    -------
+    Brief
+        Render it with ``to_markdown()`` or ``to_html()``.
+    """
+    from .questions import concept_counts, question_groups
+
+    course = data.courses.set_index("course_id").loc[course_id]
+    tz = course["timezone"]
+    activity = data.activities.set_index(["course_id", "activity_id"]).loc[(course_id, activity_id)]
+    table = acknowledgements(data, as_of=as_of, thresholds=thresholds)
+    summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
+    s = summary.set_index(["course_id", "activity_id"]).loc[(course_id, activity_id)]
+    mine = table[(table["course_id"] == course_id) & (table["activity_id"] == activity_id)]
+    moment = mine["as_of_at"].iloc[0] if len(mine) else activity["class_starts_at"]
+    if groups is None:
+        groups = question_groups(data, course_id=course_id, activity_id=activity_id)
+    groups = groups[(groups["course_id"] == course_id) & (groups["activity_id"] == activity_id)]
+    queue = acknowledgement_queue(data, table, course_id, activity_id, thresholds=thresholds)
+    started = data.activities[
+        (data.activities["course_id"] == course_id) & (data.activities["class_starts_at"] <= moment)
+    ]
+    history = table[
+        table["activity_id"].isin(started["activity_id"]) & (table["course_id"] == course_id)
+    ]
+    overlooked = unacknowledged_students(history, data.activities, thresholds=thresholds)
+    absent = repeat_absentees(data, as_of=moment, thresholds=thresholds)
+    absent = absent[absent["course_id"] == course_id]
+    plans = data.plans.set_index(["course_id", "activity_id"])
+    plan = plans.loc[(course_id, activity_id)] if (course_id, activity_id) in plans.index else None
+    part_bc = int(s["participating_before_class"])
+    numbers = [
+        (
+            "Took part",
+            f"{s['participating']} of {s['students']} students "
+            f"({s['participation_rate']:.0%}): {s['on_time']} on time, {s['late']} "
+            f"late, {s['after_class']} after class",
+        ),
+        ("Missing", f"{s['missing']}"),
+        (
+            "Acknowledged before class",
+            f"{s['acknowledged_before_class']} of {part_bc}"
+            + (f" ({s['coverage_before_class']:.0%})" if part_bc else ""),
+        ),
+        ("Median time to acknowledgement", _hours(s["median_hours_to_acknowledgement"])),
+        (
+            "Planning window",
+            f"{_hours(s['planning_hours'])} between due and class; "
+            f"{_hours(s['planning_hours_left'])} once the data was in",
+        ),
+    ]
+    if s["unknown_time"]:
+        numbers.append(
+            (
+                "Counted as of the export",
+                f"{s['unknown_time']} acknowledgement(s) "
+                "rest on likes whose time the source does not give",
+            )
+        )
+    return Brief(
+        course=f"{course_id} {course['title'] or ''}".strip(),
+        activity=f"{activity_id} {activity['title']}",
+        timezone=tz,
+        due=_local(activity["due_at"], tz),
+        class_start=_local(activity["class_starts_at"], tz),
+        as_of=_local(moment, tz),
+        numbers=numbers,
+        missing=sorted(mine.loc[mine["status"] == "missing", "name"]),
+        queue=[
+            {
+                "rank": int(q.rank),
+                "name": q.name,
+                "status": q.status.replace("_", " "),
+                "waiting": _hours(q.waiting_hours),
+                "streak": int(q.unacknowledged_streak),
+                "snippet": q.snippet,
+            }
+            for q in queue.head(queue_size).itertuples()
+        ],
+        overlooked=sorted(overlooked["name"]),
+        absentees=[f"{a.name} ({a.missing_streak})" for a in absent.itertuples()],
+        groups=[
+            {
+                "rank": int(g.rank),
+                "label": g.label,
+                "students": int(g.students),
+                "share": f"{g.share:.0%} of those who took part",
+                "answered": bool(g.answered),
+                "examples": list(g.examples)[:3],
+            }
+            for g in groups.head(5).itertuples()
+        ],
+        concepts=concept_counts(data, course_id=course_id, activity_id=activity_id),
+        plan={
+            "Main gap": _plan_value(plan, "gap"),
+            "Feedback": _plan_value(plan, "feedback"),
+            "Follow-up": " — ".join(
+                v
+                for v in (
+                    _plan_value(plan, "followup_kind"),
+                    _plan_value(plan, "followup_description"),
+                )
+                if v
+            ),
+        },
+        verdict=s["verdict"],
+        failed_checks=list(s["failed_checks"]),
+        warnings=[s["warning"]] if isinstance(s["warning"], str) else [],
+    )
+
+
+def _plan_value(plan, column: str) -> str:
+    if plan is None:
+        return ""
+    value = plan[column]
+    return value if isinstance(value, str) else ""

