@@ -1,0 +1,194 @@
+"""Benchmark the participation/acknowledgement core on each engine, at 1e5 and 1e6 posts.
+
+Run from the repository root::
+
+    python benchmarks/metrics_engines.py              # 1e5 and 1e6 posts (a few minutes)
+    python benchmarks/metrics_engines.py --sizes 100000 --runs 5
+
+For each size it writes a synthetic institution (courses of 50 students, 10 activities
+each; 30% of posts are replies, ~20-word bodies; staff reactions) as canonical CSV files,
+then, per engine (pandas, polars, duckdb): the raw read of the posts file into that
+engine's typed frame, and the metric core (``asyncmon.engine.student_activity``) on the
+frames so read, collected. It prints medians over the runs and the ratio metric / read
+(machines here are shared and noisy: compare ratios, not seconds). It also times question
+grouping of 2,000 student posts (resampled from the sample class) per installed method.
+
+This is a script, not a test: it prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from asyncmon import engine, load_sample  # noqa: E402
+from asyncmon.questions import available_methods, question_groups  # noqa: E402
+
+WORDS = ("cell membrane water energy reason because think maybe why gradient protein "
+         "answer example class week reading agree point source evidence question").split()
+START = pd.Timestamp("2025-02-01T00:00:00Z")
+
+
+def write_institution(folder: Path, posts: int, seed: int = 7) -> None:
+    """Canonical CSV files of a synthetic institution with ``posts`` posts."""
+    rng = random.Random(seed)
+    per_course = 50 * 10 * 4  # ~4 posts per student and activity
+    courses = max(1, posts // per_course)
+    people, acts = [], []
+    for c in range(courses):
+        people += [(f"c{c}", f"s{c}_{i}", "student") for i in range(50)]
+        people += [(f"c{c}", f"t{c}", "teacher"), (f"c{c}", f"a{c}", "assistant")]
+        for a in range(10):
+            due = START + pd.Timedelta(days=7 * a + 6)
+            acts.append((f"c{c}", f"w{a}", due, due + pd.Timedelta(hours=33)))
+    pd.DataFrame(people, columns=["course_id", "person_id", "role"]).to_csv(
+        folder / "people.csv", index=False)
+    frame = pd.DataFrame(acts, columns=["course_id", "activity_id", "due_at", "class_starts_at"])
+    frame["as_of_at"] = frame["class_starts_at"]
+    frame.to_csv(folder / "activities.csv", index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+    rows, reactions = [], []
+    recent: dict[tuple[str, str], list[int]] = {}
+    for p in range(posts):
+        c = rng.randrange(courses)
+        a = rng.randrange(10)
+        key = (f"c{c}", f"w{a}")
+        earlier = recent.setdefault(key, [])
+        staff = rng.random() < 0.08
+        author = rng.choice([f"t{c}", f"a{c}"]) if staff else f"s{c}_{rng.randrange(50)}"
+        parent = rng.choice(earlier[-40:]) if earlier and rng.random() < 0.3 else ""
+        created = START + pd.Timedelta(days=7 * a + rng.uniform(2, 8.5))
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 35)))
+        rows.append((key[0], key[1], p, parent, author,
+                     created.strftime("%Y-%m-%dT%H:%M:%SZ"), int(rng.random() < 0.01), "", body))
+        earlier.append(p)
+        if rng.random() < 0.05:
+            reactions.append((key[0], p, f"t{c}", "like",
+                              (created + pd.Timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                              "2025-06-01T00:00:00Z"))
+    pd.DataFrame(rows, columns=["course_id", "activity_id", "post_id", "parent_id", "author_id",
+                                "created_at", "deleted", "private_to", "body"]).to_csv(
+        folder / "posts.csv", index=False)
+    pd.DataFrame(reactions, columns=["course_id", "post_id", "person_id", "kind", "created_at",
+                                     "exported_at"]).to_csv(folder / "reactions.csv", index=False)
+
+
+def read_pandas(folder: Path) -> dict:
+    def times(frame, *columns):
+        for column in columns:
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+        return frame
+
+    posts = pd.read_csv(folder / "posts.csv", dtype=str, keep_default_na=False, na_values=[""])
+    posts = times(posts, "created_at")
+    posts["deleted"] = posts["deleted"] == "1"
+    return {
+        "posts": posts,
+        "people": pd.read_csv(folder / "people.csv", dtype=str),
+        "activities": times(pd.read_csv(folder / "activities.csv", dtype=str),
+                            "due_at", "class_starts_at", "as_of_at"),
+        "reactions": times(pd.read_csv(folder / "reactions.csv", dtype=str),
+                           "created_at", "exported_at"),
+    }
+
+
+def read_polars(folder: Path) -> dict:
+    import polars as pl
+
+    def load(name, times=()):
+        frame = pl.read_csv(folder / name, infer_schema=False)
+        return frame.with_columns(
+            [pl.col(c).str.to_datetime("%Y-%m-%dT%H:%M:%SZ", time_zone="UTC") for c in times])
+
+    posts = load("posts.csv", ["created_at"]).with_columns(deleted=pl.col("deleted") == "1")
+    return {"posts": posts, "people": load("people.csv"),
+            "activities": load("activities.csv", ["due_at", "class_starts_at", "as_of_at"]),
+            "reactions": load("reactions.csv", ["created_at", "exported_at"])}
+
+
+def read_duckdb(folder: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    tables = {}
+    for name, times in (("posts", ["created_at"]), ("people", []),
+                        ("activities", ["due_at", "class_starts_at", "as_of_at"]),
+                        ("reactions", ["created_at", "exported_at"])):
+        casts = ", ".join(f"CAST({c} AS TIMESTAMPTZ) AS {c}" for c in times)
+        cols = f"* EXCLUDE ({', '.join(times)}), {casts}" if times else "*"
+        if name == "posts":
+            cols = cols.replace("* EXCLUDE (created_at)", "* EXCLUDE (created_at, deleted), "
+                                "deleted = '1' AS deleted")
+        con.execute(f"CREATE TABLE {name} AS SELECT {cols} FROM read_csv('{folder / name}.csv', "
+                    "all_varchar = true)")
+        tables[name] = con.table(name)
+    return tables
+
+
+READERS = {"pandas": read_pandas, "polars": read_polars, "duckdb": read_duckdb}
+
+
+def measure(folder: Path, name: str, runs: int) -> tuple[float, float]:
+    reads, metrics = [], []
+    for _ in range(runs):
+        began = time.perf_counter()
+        tables = READERS[name](folder)
+        reads.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        result = engine.student_activity(tables["posts"], tables["people"],
+                                         tables["activities"], tables["reactions"],
+                                         substantive_words=8)
+        engine.to_pandas(result)
+        metrics.append(time.perf_counter() - began)
+    return statistics.median(reads), statistics.median(metrics)
+
+
+def grouping_times(posts: int = 2000) -> list[tuple[str, float]]:
+    sample = load_sample()
+    students = sample.people[sample.people["role"] == "student"]
+    pool = sample.posts[~sample.posts["deleted"]
+                        & sample.posts["author_id"].isin(students["person_id"])]
+    picked = pool.sample(posts, replace=True, random_state=1).reset_index(drop=True)
+    picked["post_id"] = [f"b{i}" for i in range(len(picked))]
+    picked["activity_id"] = picked["activity_id"].iloc[0]
+    picked["course_id"] = picked["course_id"].iloc[0]
+    data = sample.replace(posts=picked)
+    out = []
+    for method in available_methods():
+        began = time.perf_counter()
+        question_groups(data, method=method)
+        out.append((method, time.perf_counter() - began))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{'posts':>9} {'engine':<7} {'read s':>7} {'metrics s':>9} {'metrics/read':>12}")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            write_institution(folder, size)
+            for name in READERS:
+                read, metric = measure(folder, name, args.runs)
+                print(f"{size:>9} {name:<7} {read:>7.2f} {metric:>9.2f} {metric / read:>12.2f}",
+                      flush=True)
+    print("\nquestion grouping of 2,000 student posts (one activity):")
+    for method, seconds in grouping_times():
+        print(f"  {method:<9} {seconds:6.1f} s")
+
+
+if __name__ == "__main__":
+    main()
