@@ -264,6 +264,15 @@ def pre_class_brief(
     -------
     Brief
         Render it with ``to_markdown()`` or ``to_html()``.
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> brief = pre_class_brief(load_sample(), "BIO101", "w2")
+    >>> brief.to_markdown().splitlines()[0]
+    '# Pre-class brief: w2 Membranes and transport'
+    >>> brief.verdict
+    'homework'
     """
     from .questions import concept_counts, question_groups
 

@@ -156,6 +156,15 @@ def coverage(table: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
         (acknowledgements resting on reactions of unknown time),
         ``median_hours_to_acknowledgement``, ``coverage_ok`` (coverage before class at or
         over ``coverage_needed`` with enough substantive comments).
+
+    Examples
+    --------
+    >>> from asyncmon import acknowledgements, load_sample
+    >>> c = coverage(acknowledgements(load_sample()))
+    >>> print(c.loc[[0], ["activity_id", "participating_before_class",
+    ...                  "acknowledged_before_class"]].to_string(index=False))
+    activity_id  participating_before_class  acknowledged_before_class
+             w1                          20                          9
     """
     rows = []
     for (course, activity), g in table.groupby(["course_id", "activity_id"], sort=False):
@@ -210,6 +219,14 @@ def unacknowledged_students(
         ``course_id, student_id, name, activities_considered`` (ids of their last
         ``last_k`` participated activities, most recent first), ``last_acknowledged``
         (the most recent activity in which they were acknowledged, or None).
+
+    Examples
+    --------
+    >>> from asyncmon import acknowledgements, load_sample
+    >>> data = load_sample()
+    >>> flagged = unacknowledged_students(acknowledgements(data), data.activities)
+    >>> "1016" in set(flagged.student_id)   # the BIO101 student nobody ever acknowledges
+    True
     """
     k = thresholds.last_k
     timed = table.merge(
@@ -253,6 +270,13 @@ def acknowledgement_spread(
         ``rate_earliest`` (share of them acknowledged), ``rate_rest`` (share of the others
         acknowledged), ``share_to_earliest`` (share of all acknowledged students who are
         earliest posters; NaN when nobody was acknowledged).
+
+    Examples
+    --------
+    >>> from asyncmon import acknowledgements, load_sample
+    >>> s = acknowledgement_spread(acknowledgements(load_sample()))
+    >>> float(s.loc[0, "rate_earliest"]), round(float(s.loc[0, "rate_rest"]), 2)
+    (1.0, 0.27)
     """
     rows = []
     for (course, activity), g in table.groupby(["course_id", "activity_id"], sort=False):
@@ -309,6 +333,15 @@ def acknowledgement_queue(
         ``rank, student_id, name, status, first_post_at, waiting_hours`` (from the first
         post to the moment), ``unacknowledged_streak``, ``post_id`` and ``snippet`` (the
         start of their first post, plain text), ``posts``.
+
+    Examples
+    --------
+    >>> from asyncmon import acknowledgements, load_sample
+    >>> data = load_sample()
+    >>> q = acknowledgement_queue(data, acknowledgements(data), "BIO101", "w2")
+    >>> print(q.loc[[0], ["rank", "name", "unacknowledged_streak"]].to_string(index=False))
+     rank              name  unacknowledged_streak
+        1 Mohammed Al-Sayed                      1
     """
     mine = table[(table["course_id"] == course_id) & (table["activity_id"] == activity_id)]
     waiting = mine[mine["participating_as_of"] & ~mine["acknowledged"]].copy()

@@ -48,6 +48,13 @@ def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.F
         A :func:`~asyncmon.participation` (or acknowledgements) table of one course.
     activities : DataFrame
         The activities table (for their order in time).
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample, participation
+    >>> data = load_sample().for_course("BIO101")
+    >>> participation_heatmap(participation(data), data.activities).data[0].x
+    ('w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7')
     """
     order = activities.sort_values("class_starts_at")["activity_id"].tolist()
     order = [a for a in order if a in set(table["activity_id"])]
@@ -99,6 +106,16 @@ def acknowledgement_timeline(table: pd.DataFrame, activity: pd.Series) -> go.Fig
         moment to see acknowledgement after class too).
     activity : Series
         The activity's row (``due_at``, ``class_starts_at``).
+
+    Examples
+    --------
+    >>> from asyncmon import acknowledgements, load_sample
+    >>> data = load_sample().for_course("BIO101")
+    >>> a = acknowledgements(data)
+    >>> fig = acknowledgement_timeline(a[a.activity_id == "w2"],
+    ...                                data.activities.set_index("activity_id").loc["w2"])
+    >>> [trace.name for trace in fig.data]
+    ['took part', 'acknowledged']
     """
     posted = table["first_post_at"].dropna().sort_values()
     acked = table.loc[table["acknowledged"], "acknowledged_at"].dropna().sort_values()
@@ -137,6 +154,13 @@ def coverage_chart(
     ----------
     summary : DataFrame
         An :func:`~asyncmon.activity_summary` of one course.
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> from asyncmon.planning import activity_summary
+    >>> coverage_chart(activity_summary(load_sample().for_course("BIO101"))).data[0].y[0]
+    np.float64(0.45)
     """
     ordered = summary.sort_values("class_starts_at")
     figure = go.Figure(
@@ -159,7 +183,16 @@ def coverage_chart(
 
 
 def question_groups_chart(groups: pd.DataFrame, *, top: int = 8) -> go.Figure:
-    """How many distinct students raised each recurring question (top groups)."""
+    """How many distinct students raised each recurring question (top groups).
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> from asyncmon.questions import question_groups
+    >>> g = question_groups(load_sample(), course_id="BIO101", activity_id="w2", method="tfidf")
+    >>> question_groups_chart(g).data[0].orientation
+    'h'
+    """
     shown = groups.sort_values("rank").head(top).iloc[::-1]
     figure = go.Figure(
         go.Bar(

@@ -81,6 +81,15 @@ def metrics_document(
         student and activity), ``activities`` (one row per activity, ``coverage`` being
         the coverage as of the moment), ``question_groups``, ``repeat_absentees``,
         ``unacknowledged_students``.
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> doc = metrics_document(load_sample(), activity_id="w1", method="tfidf")
+    >>> sorted(doc)
+    ['activities', 'as_of', 'participation', 'question_groups', 'repeat_absentees', 'unacknowledged_students']
+    >>> doc["activities"][0]["verdict"]
+    'homework'
     """
     table = acknowledgements(data, as_of=as_of, thresholds=thresholds, engine=engine)
     summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)

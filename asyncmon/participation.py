@@ -92,6 +92,14 @@ def class_rates(table: pd.DataFrame) -> pd.DataFrame:
         time), ``participation_rate`` (participating / students), ``on_time_rate``
         (on time / students), ``replies_to_peers`` (total), ``median_words`` (of the
         participating students).
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample, participation
+    >>> rates = class_rates(participation(load_sample()))
+    >>> print(rates.loc[[0], ["course_id", "activity_id", "missing"]].to_string(index=False))
+    course_id activity_id  missing
+       BIO101          w1        4
     """
     rows = []
     for (course, activity), group in table.groupby(["course_id", "activity_id"], sort=False):
@@ -137,6 +145,13 @@ def repeat_absentees(
         ``course_id, student_id, name, missing_streak`` (most recent activities missed in a
         row), ``missed_activities`` (their ids, most recent first), ``last_participated``
         (the last activity they took part in, or None), sorted by streak.
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> from asyncmon import load_sample
+    >>> repeat_absentees(load_sample(), as_of=datetime(2025, 4, 2, tzinfo=UTC)).student_id.tolist()
+    ['1019', '1079', '1048']
     """
     table = participation(data) if table is None else table
     moment = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC")

@@ -37,6 +37,13 @@ def planning_window(
         part before class had posted, or the due time if later), ``planning_hours_left``
         (class start minus ``data_in_at``: late posts eat into the window), ``short``
         (under ``min_planning_hours``), ``warning`` (plain words, or None).
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> w = planning_window(load_sample())
+    >>> round(float(w.loc[0, "planning_hours"]), 2)
+    33.02
     """
     students = data.people.loc[data.people["role"] == "student", ["course_id", "person_id"]]
     posts = data.posts[~data.posts["deleted"]].merge(
@@ -110,6 +117,14 @@ def verdicts(
         ``course_id, activity_id, monitored, gap_chosen, feedback_on_gap,
         followup_planned`` (booleans), ``verdict`` (``asynchronous learning`` when every
         check passes, else ``homework``), ``failed_checks`` (list of sentences).
+
+    Examples
+    --------
+    >>> from asyncmon import acknowledgements, coverage, load_sample
+    >>> data = load_sample()
+    >>> v = verdicts(data, coverage(acknowledgements(data)))
+    >>> v.loc[0, "verdict"], len(v.loc[0, "failed_checks"])
+    ('homework', 4)
     """
     plans = data.plans.set_index(["course_id", "activity_id"])
     rows = []

@@ -974,6 +974,12 @@ def concept_counts(data: Any, *, course_id: str, activity_id: str) -> list[tuple
     A student asked about a concept when one of their question units names it (case
     insensitive, plural allowed). Returns ``(concept, students)`` pairs in the order the
     activity lists its concepts; empty when it lists none.
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> concept_counts(load_sample(), course_id="BIO101", activity_id="w2")
+    [('diffusion', 0), ('osmosis', 1), ('active transport', 1)]
     """
     acts = data.activities.set_index(["course_id", "activity_id"])
     concepts = acts.loc[(course_id, activity_id), "concepts"]

@@ -67,3 +67,32 @@ def test_concepts_count_students_who_name_them(sample):
     counts = dict(concept_counts(sample, course_id="BIO101", activity_id="w2"))
     assert set(counts) == {"diffusion", "osmosis", "active transport"}
     assert counts["osmosis"] == 1  # "...the direction of osmosis, it feels backwards to me."
+
+
+def test_planted_acknowledgements_and_absences_are_recovered(sample):
+    from datetime import UTC, datetime
+
+    from asyncmon import acknowledgements, participation, repeat_absentees
+
+    table = acknowledgements(sample)
+    p = participation(sample)
+    for act in PLANTED["activities"]:
+        mine = table[
+            (table["course_id"] == act["course_id"]) & (table["activity_id"] == act["activity_id"])
+        ]
+        got = sorted(mine.loc[mine["acknowledged_before_class"], "student_id"])
+        assert got == sorted(act["staff_acknowledged_students_before_class"]), act["activity_id"]
+        statuses = p[
+            (p["course_id"] == act["course_id"]) & (p["activity_id"] == act["activity_id"])
+        ].groupby("status")["student_id"]
+        for status in ("on_time", "late", "after_class", "missing"):
+            found = sorted(statuses.get_group(status)) if status in statuses.groups else []
+            assert found == sorted(act[f"students_{status}"])
+    absent = repeat_absentees(sample, as_of=datetime(2025, 4, 2, tzinfo=UTC))
+    assert sorted(absent["student_id"]) == sorted(c["repeat_absentee"] for c in PLANTED["courses"])
+    for course in PLANTED["courses"]:
+        never = table[
+            (table["course_id"] == course["course_id"])
+            & (table["student_id"] == course["never_acknowledged_student"])
+        ]
+        assert never["participating_as_of"].sum() >= 5 and not never["acknowledged"].any()
