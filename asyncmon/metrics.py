@@ -86,8 +86,8 @@ def metrics_document(
     --------
     >>> from asyncmon import load_sample
     >>> doc = metrics_document(load_sample(), activity_id="w1", method="tfidf")
-    >>> sorted(doc)
-    ['activities', 'as_of', 'participation', 'question_groups', 'repeat_absentees', 'unacknowledged_students']
+    >>> len(doc["participation"]), len(doc["activities"])
+    (75, 3)
     >>> doc["activities"][0]["verdict"]
     'homework'
     """

@@ -34,8 +34,10 @@ sys.path.insert(0, str(ROOT))
 from asyncmon import engine, load_sample  # noqa: E402
 from asyncmon.questions import available_methods, question_groups  # noqa: E402
 
-WORDS = ("cell membrane water energy reason because think maybe why gradient protein "
-         "answer example class week reading agree point source evidence question").split()
+WORDS = (
+    "cell membrane water energy reason because think maybe why gradient protein "
+    "answer example class week reading agree point source evidence question"
+).split()
 START = pd.Timestamp("2025-02-01T00:00:00Z")
 
 
@@ -52,7 +54,8 @@ def write_institution(folder: Path, posts: int, seed: int = 7) -> None:
             due = START + pd.Timedelta(days=7 * a + 6)
             acts.append((f"c{c}", f"w{a}", due, due + pd.Timedelta(hours=33)))
     pd.DataFrame(people, columns=["course_id", "person_id", "role"]).to_csv(
-        folder / "people.csv", index=False)
+        folder / "people.csv", index=False
+    )
     frame = pd.DataFrame(acts, columns=["course_id", "activity_id", "due_at", "class_starts_at"])
     frame["as_of_at"] = frame["class_starts_at"]
     frame.to_csv(folder / "activities.csv", index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
@@ -68,18 +71,49 @@ def write_institution(folder: Path, posts: int, seed: int = 7) -> None:
         parent = rng.choice(earlier[-40:]) if earlier and rng.random() < 0.3 else ""
         created = START + pd.Timedelta(days=7 * a + rng.uniform(2, 8.5))
         body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 35)))
-        rows.append((key[0], key[1], p, parent, author,
-                     created.strftime("%Y-%m-%dT%H:%M:%SZ"), int(rng.random() < 0.01), "", body))
+        rows.append(
+            (
+                key[0],
+                key[1],
+                p,
+                parent,
+                author,
+                created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                int(rng.random() < 0.01),
+                "",
+                body,
+            )
+        )
         earlier.append(p)
         if rng.random() < 0.05:
-            reactions.append((key[0], p, f"t{c}", "like",
-                              (created + pd.Timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                              "2025-06-01T00:00:00Z"))
-    pd.DataFrame(rows, columns=["course_id", "activity_id", "post_id", "parent_id", "author_id",
-                                "created_at", "deleted", "private_to", "body"]).to_csv(
-        folder / "posts.csv", index=False)
-    pd.DataFrame(reactions, columns=["course_id", "post_id", "person_id", "kind", "created_at",
-                                     "exported_at"]).to_csv(folder / "reactions.csv", index=False)
+            reactions.append(
+                (
+                    key[0],
+                    p,
+                    f"t{c}",
+                    "like",
+                    (created + pd.Timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "2025-06-01T00:00:00Z",
+                )
+            )
+    pd.DataFrame(
+        rows,
+        columns=[
+            "course_id",
+            "activity_id",
+            "post_id",
+            "parent_id",
+            "author_id",
+            "created_at",
+            "deleted",
+            "private_to",
+            "body",
+        ],
+    ).to_csv(folder / "posts.csv", index=False)
+    pd.DataFrame(
+        reactions,
+        columns=["course_id", "post_id", "person_id", "kind", "created_at", "exported_at"],
+    ).to_csv(folder / "reactions.csv", index=False)
 
 
 def read_pandas(folder: Path) -> dict:
@@ -94,10 +128,15 @@ def read_pandas(folder: Path) -> dict:
     return {
         "posts": posts,
         "people": pd.read_csv(folder / "people.csv", dtype=str),
-        "activities": times(pd.read_csv(folder / "activities.csv", dtype=str),
-                            "due_at", "class_starts_at", "as_of_at"),
-        "reactions": times(pd.read_csv(folder / "reactions.csv", dtype=str),
-                           "created_at", "exported_at"),
+        "activities": times(
+            pd.read_csv(folder / "activities.csv", dtype=str),
+            "due_at",
+            "class_starts_at",
+            "as_of_at",
+        ),
+        "reactions": times(
+            pd.read_csv(folder / "reactions.csv", dtype=str), "created_at", "exported_at"
+        ),
     }
 
 
@@ -107,12 +146,16 @@ def read_polars(folder: Path) -> dict:
     def load(name, times=()):
         frame = pl.read_csv(folder / name, infer_schema=False)
         return frame.with_columns(
-            [pl.col(c).str.to_datetime("%Y-%m-%dT%H:%M:%SZ", time_zone="UTC") for c in times])
+            [pl.col(c).str.to_datetime("%Y-%m-%dT%H:%M:%SZ", time_zone="UTC") for c in times]
+        )
 
     posts = load("posts.csv", ["created_at"]).with_columns(deleted=pl.col("deleted") == "1")
-    return {"posts": posts, "people": load("people.csv"),
-            "activities": load("activities.csv", ["due_at", "class_starts_at", "as_of_at"]),
-            "reactions": load("reactions.csv", ["created_at", "exported_at"])}
+    return {
+        "posts": posts,
+        "people": load("people.csv"),
+        "activities": load("activities.csv", ["due_at", "class_starts_at", "as_of_at"]),
+        "reactions": load("reactions.csv", ["created_at", "exported_at"]),
+    }
 
 
 def read_duckdb(folder: Path) -> dict:
@@ -121,16 +164,23 @@ def read_duckdb(folder: Path) -> dict:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     tables = {}
-    for name, times in (("posts", ["created_at"]), ("people", []),
-                        ("activities", ["due_at", "class_starts_at", "as_of_at"]),
-                        ("reactions", ["created_at", "exported_at"])):
+    for name, times in (
+        ("posts", ["created_at"]),
+        ("people", []),
+        ("activities", ["due_at", "class_starts_at", "as_of_at"]),
+        ("reactions", ["created_at", "exported_at"]),
+    ):
         casts = ", ".join(f"CAST({c} AS TIMESTAMPTZ) AS {c}" for c in times)
         cols = f"* EXCLUDE ({', '.join(times)}), {casts}" if times else "*"
         if name == "posts":
-            cols = cols.replace("* EXCLUDE (created_at)", "* EXCLUDE (created_at, deleted), "
-                                "deleted = '1' AS deleted")
-        con.execute(f"CREATE TABLE {name} AS SELECT {cols} FROM read_csv('{folder / name}.csv', "
-                    "all_varchar = true)")
+            cols = cols.replace(
+                "* EXCLUDE (created_at)",
+                "* EXCLUDE (created_at, deleted), deleted = '1' AS deleted",
+            )
+        con.execute(
+            f"CREATE TABLE {name} AS SELECT {cols} FROM read_csv('{folder / name}.csv', "
+            "all_varchar = true)"
+        )
         tables[name] = con.table(name)
     return tables
 
@@ -145,9 +195,13 @@ def measure(folder: Path, name: str, runs: int) -> tuple[float, float]:
         tables = READERS[name](folder)
         reads.append(time.perf_counter() - began)
         began = time.perf_counter()
-        result = engine.student_activity(tables["posts"], tables["people"],
-                                         tables["activities"], tables["reactions"],
-                                         substantive_words=8)
+        result = engine.student_activity(
+            tables["posts"],
+            tables["people"],
+            tables["activities"],
+            tables["reactions"],
+            substantive_words=8,
+        )
         engine.to_pandas(result)
         metrics.append(time.perf_counter() - began)
     return statistics.median(reads), statistics.median(metrics)
@@ -156,8 +210,9 @@ def measure(folder: Path, name: str, runs: int) -> tuple[float, float]:
 def grouping_times(posts: int = 2000) -> list[tuple[str, float]]:
     sample = load_sample()
     students = sample.people[sample.people["role"] == "student"]
-    pool = sample.posts[~sample.posts["deleted"]
-                        & sample.posts["author_id"].isin(students["person_id"])]
+    pool = sample.posts[
+        ~sample.posts["deleted"] & sample.posts["author_id"].isin(students["person_id"])
+    ]
     picked = pool.sample(posts, replace=True, random_state=1).reset_index(drop=True)
     picked["post_id"] = [f"b{i}" for i in range(len(picked))]
     picked["activity_id"] = picked["activity_id"].iloc[0]
@@ -183,8 +238,10 @@ def main() -> None:
             write_institution(folder, size)
             for name in READERS:
                 read, metric = measure(folder, name, args.runs)
-                print(f"{size:>9} {name:<7} {read:>7.2f} {metric:>9.2f} {metric / read:>12.2f}",
-                      flush=True)
+                print(
+                    f"{size:>9} {name:<7} {read:>7.2f} {metric:>9.2f} {metric / read:>12.2f}",
+                    flush=True,
+                )
     print("\nquestion grouping of 2,000 student posts (one activity):")
     for method, seconds in grouping_times():
         print(f"  {method:<9} {seconds:6.1f} s")
