@@ -34,10 +34,29 @@ sys.path.insert(0, str(ROOT))
 from asyncmon import engine, load_sample  # noqa: E402
 from asyncmon.questions import available_methods, question_groups  # noqa: E402
 
-WORDS = (
-    "cell membrane water energy reason because think maybe why gradient protein "
-    "answer example class week reading agree point source evidence question"
-).split()
+WORDS = [
+    "cell",
+    "membrane",
+    "water",
+    "energy",
+    "reason",
+    "because",
+    "think",
+    "maybe",
+    "why",
+    "gradient",
+    "protein",
+    "answer",
+    "example",
+    "class",
+    "week",
+    "reading",
+    "agree",
+    "point",
+    "source",
+    "evidence",
+    "question",
+]
 START = pd.Timestamp("2025-02-01T00:00:00Z")
 
 
