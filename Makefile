@@ -4,13 +4,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean browser
 
-demo: $(VENV)/.installed  ## import the bundled sample class into a fresh workspace and show it
+demo: $(VENV)/.installed  ## import the bundled sample class and serve its dashboard
 	$(BIN)/asyncmon demo
 
-test: $(VENV)/.installed  ## the whole test suite (what .ci/run runs)
+test: $(VENV)/.installed browser  ## the whole test suite (what .ci/run runs)
 	$(BIN)/python -m pytest
+
+# The browser tests drive Chromium. Under CI (CI=true) it is installed with apt when
+# missing; elsewhere they find an installed Chromium or Chrome (or ASYNCMON_CHROMIUM) and
+# skip with a message when there is none.
+browser:
+	@if [ "$$CI" = "true" ] && ! command -v chromium >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check asyncmon tests

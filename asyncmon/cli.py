@@ -113,13 +113,31 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print what a workspace holds")
     show.add_argument("--workspace", metavar="DIR", required=True)
 
+    dashboard = commands.add_parser(
+        "dashboard", help="serve the pre-class dashboard of a workspace (Voila)"
+    )
+    dashboard.add_argument("--workspace", metavar="DIR", required=True)
+    dashboard.add_argument(
+        "--port", type=int, default=8866, help="local port (default 8866); fails if taken"
+    )
+    dashboard.add_argument(
+        "--now", metavar="TIME", type=_instant, help="look from this moment (replays; default: now)"
+    )
+    dashboard.add_argument(
+        "--no-preheat", action="store_true", help="do not keep a kernel ready for the next visitor"
+    )
+
     demo = commands.add_parser(
-        "demo", help="import the bundled sample class into a fresh workspace and show it"
+        "demo", help="import the bundled sample class into a fresh workspace and serve it"
     )
     demo.add_argument(
         "--workspace",
         metavar="DIR",
         help="where to create the workspace (default: a new temporary folder)",
+    )
+    demo.add_argument("--port", type=int, default=8866)
+    demo.add_argument(
+        "--no-serve", action="store_true", help="only import and print what the workspace holds"
     )
     return parser
 
@@ -153,8 +171,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "show":
             print(_show(Workspace(args.workspace, create=False)))
             return 0
+        if args.command == "dashboard":
+            return _serve(
+                Workspace(args.workspace, create=False),
+                port=args.port,
+                now=args.now,
+                preheat=not args.no_preheat,
+            )
         if args.command == "demo":
-            return _demo(args.workspace)
+            return _demo(args)
     except AsyncmonError as exc:
         print(f"asyncmon: {exc}", file=sys.stderr)
         return 2
@@ -263,7 +288,33 @@ def _show(workspace: Workspace) -> str:
     return "\n".join(lines)
 
 
-def _demo(folder: str | None) -> int:
+#: The sample term replayed by the demo: Monday evening before BIO101's week-4 class.
+DEMO_NOW = datetime(2025, 3, 10, 20, 0, tzinfo=UTC)
+
+
+def _serve(workspace: Workspace, *, port: int, now: datetime | None, preheat: bool) -> int:
+    import os
+    import subprocess
+
+    from .dashboard import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
+
+    env = dict(os.environ)
+    env[WORKSPACE_VARIABLE] = str(workspace.path.resolve())
+    if now is not None:
+        env[NOW_VARIABLE] = now.isoformat()
+    print(
+        f"Serving the pre-class dashboard of {workspace.path} at http://127.0.0.1:{port}/ "
+        "(Ctrl-C stops it)",
+        flush=True,
+    )
+    try:
+        return subprocess.call(voila_command(notebook_path(), port=port, preheat=preheat), env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    folder = args.workspace
     from .sample import sample_import_options
 
     target = folder or tempfile.mkdtemp(prefix="asyncmon-demo-")
@@ -274,8 +325,11 @@ def _demo(folder: str | None) -> int:
     print(result.report.to_text(limit=5))
     print()
     print(_show(workspace))
-    print(f"\nNext: asyncmon show --workspace {target}")
-    return 0
+    if args.no_serve:
+        print(f"\nNext: asyncmon dashboard --workspace {target}")
+        return 0
+    print(f"\nReplaying {DEMO_NOW:%A %d %B %Y %H:%M} UTC, the evening before a class.")
+    return _serve(workspace, port=args.port, now=DEMO_NOW, preheat=True)
 
 
 if __name__ == "__main__":
