@@ -163,7 +163,8 @@ def activity_view(
     )
     absent = repeat_absentees(course, as_of=moment, thresholds=thresholds)
     plans = course.plans.set_index("activity_id")
-    plan = plans.loc[activity_id].to_dict() if activity_id in plans.index else {}
+    saved = plans.loc[activity_id].to_dict() if activity_id in plans.index else {}
+    plan = {k: v for k, v in saved.items() if isinstance(v, str)}
     brief = pre_class_brief(
         course, course_id, activity_id, groups=groups, as_of=as_of, thresholds=thresholds
     )

@@ -1,0 +1,155 @@
+"""The dashboard's logic without a browser: the view, the plan form, escaping, serving."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from asyncmon import Workspace, WorkspaceError, load_sample
+from asyncmon.dashboard import (
+    PreClassDashboard,
+    activity_view,
+    build_app,
+    dashboard_notebook,
+    default_activity,
+    download_link,
+    groups_accordion,
+    known_at,
+    queue_html,
+    voila_command,
+)
+from asyncmon.sample import sample_import_options
+
+NOW = pd.Timestamp("2025-03-10T20:00:00Z")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    options = sample_import_options()
+    ws = Workspace(tmp_path)
+    ws.import_sources(options.pop("files"), **options)
+    return ws
+
+
+def test_the_next_class_is_chosen_and_only_what_was_known_then_counts(sample):
+    assert default_activity(sample, NOW) == ("BIO101", "w4")
+    # after the last class of the term, the latest activity
+    assert default_activity(sample, pd.Timestamp("2026-01-01T00:00Z")) == ("HIS210", "w7")
+    snapshot = known_at(sample, NOW)
+    assert snapshot.posts["created_at"].max() <= NOW
+    assert len(snapshot.posts) < len(sample.posts)
+
+
+def test_activity_view_numbers(sample):
+    view = activity_view(
+        sample, "BIO101", "w2", now=pd.Timestamp("2025-03-01T00:00Z"), method="tfidf"
+    )
+    # planted: BIO101 w2 19 on time, 2 late, 1 after class (before 1 March: all in)
+    assert view.took_part == "21 of 26 students before class (2 late); 1 after class"
+    assert view.coverage == "9 of 21 (43%) acknowledged before class"
+    assert view.missing_names == [
+        "Aisha Bello",
+        "Benjamin Adeyemi",
+        "Kwame Mensah",
+        "Matteo Bianchi",
+    ]
+    assert view.verdict == "homework" and view.timing.startswith("Class Tue 25 Feb 09:00")
+    assert "(started 3.7 days ago)" in view.timing  # 08:00Z 25 Feb to 1 Mar: 88 h
+    assert view.brief_markdown.startswith("# Pre-class brief: w2")
+
+
+def test_the_plan_form_saves_and_comes_back(workspace):
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    assert (app.course.value, app.activity.value) == ("BIO101", "w4")
+    assert app.saved.value == "No plan saved yet."
+    question = next(v for _, v in app.gap.options if v.startswith("question-group|"))
+    app.gap.value = question
+    app.feedback.value = "Open with the candle-in-a-jar demo"
+    app.followup.value = "other"
+    app._on_save()
+    assert app.saved.value == "Plan saved."
+    assert "The follow-up activity &#x27;other&#x27; needs a description." in app.verdict.value
+    stored = workspace.load().plans.set_index("activity_id").loc["w4"]
+    assert stored["gap"] == question.split("|", 1)[1]
+    assert stored["gap_source"] == "question-group"
+    # a new page finds it
+    again = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    assert again.gap.value == question and again.feedback.value.startswith("Open with")
+    assert again.saved.value == "Saved plan loaded."
+    # free text gap
+    again.gap.value = "free-text|"
+    again.gap_text.value = "why oxygen matters at the end"
+    assert again.plan_values()["gap"] == "why oxygen matters at the end"
+
+
+def test_switching_course_and_activity_follows(workspace):
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    app.course.value = "HIS210"
+    assert app.activity.value == "w7" and app.view.course_id == "HIS210"
+    app.activity.value = "w3"
+    assert app.view.activity_id == "w3" and "w3" in app.headline.value
+
+
+def test_student_text_is_escaped_in_every_html_piece():
+    queue = pd.DataFrame(
+        [
+            {
+                "rank": 1,
+                "name": "<b>Eve</b>",
+                "status": "on_time",
+                "waiting_hours": 5.0,
+                "unacknowledged_streak": 2,
+                "snippet": "<img src=x onerror=alert(1)>",
+            }
+        ]
+    )
+    page = queue_html(queue)
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in page
+    groups = pd.DataFrame(
+        [
+            {
+                "rank": 1,
+                "label": "<script>x</script>",
+                "students": 2,
+                "answered": False,
+                "examples": ["<script>alert(1)</script>"],
+                "student_ids": ["1"],
+            }
+        ]
+    )
+    accordion = groups_accordion(groups, {"1": "<i>Mallory</i>"})
+    body = accordion.children[0].value
+    assert "<script>" not in body and "&lt;i&gt;Mallory&lt;/i&gt;" in body
+    link = download_link("Brief", "<script>alert(1)</script>", "b'.html", "text/html")
+    assert "<script>" not in link and "b&#x27;.html" in link
+
+
+def test_the_app_needs_a_workspace_chosen_by_whoever_starts_the_server(monkeypatch, tmp_path):
+    monkeypatch.delenv("ASYNCMON_WORKSPACE", raising=False)
+    with pytest.raises(WorkspaceError, match="no workspace: set ASYNCMON_WORKSPACE"):
+        build_app()
+    with pytest.raises(WorkspaceError, match="is not an asyncmon workspace"):
+        build_app(tmp_path / "none")
+
+
+def test_notebook_and_server_command():
+    path = Path(__file__).parent.parent / "notebooks" / "pre_class_dashboard.ipynb"
+    assert json.loads(path.read_text()) == dashboard_notebook()
+    command = " ".join(voila_command(path, port=9999))
+    for flag in (
+        "--Voila.port_retries=0",
+        "--Voila.ip=127.0.0.1",
+        "--port=9999",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--preheat_kernel=True",
+    ):
+        assert flag in command

@@ -1,0 +1,180 @@
+"""The pre-class dashboard in a real browser (headless Chromium driven by Playwright),
+served by Voila on a workspace of the sample class, as a teacher would use it.
+
+Expected figures are computed here from the sample's CSV files and planted facts, not by
+the library."""
+
+import csv
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from asyncmon import Workspace, sample_data_dir
+from asyncmon.sample import sample_import_options
+
+from .browser import ARGS, chromium_path, open_page, serve
+
+NOW = "2025-03-10T20:00:00Z"  # Monday evening; BIO101 w4's class is Tuesday 09:00 local
+SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
+
+
+def iso(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def expected(course, activity, now):
+    """'Took part' and 'Coverage' texts computed from the CSV and planted.json."""
+    d = sample_data_dir()
+    planted = json.loads((d / "planted.json").read_text())
+    act = next(
+        a
+        for a in planted["activities"]
+        if a["course_id"] == course and a["activity_id"] == activity
+    )
+    due, start = iso(act["due_at_utc"]), iso(act["class_starts_at_utc"])
+    students = next(c for c in planted["courses"] if c["course_id"] == course)["student_ids"]
+    first = {}
+    with open(d / "posts.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if (row["course_id"], row["activity_id"]) != (course, activity):
+                continue
+            when = iso(row["created_at"])
+            if row["deleted"] == "1" or row["author_id"] not in students or when > now:
+                continue
+            first[row["author_id"]] = min(when, first.get(row["author_id"], when))
+    before = [s for s, t in first.items() if t <= start]
+    late = [s for s in before if first[s] > due]
+    after = len(first) - len(before)
+    acked = {
+        a["student_id"]
+        for a in act["staff_acknowledgements"]
+        if a.get("at") and iso(a["at"]) <= min(now, start) and a["student_id"] in before
+    }
+    took_part = (
+        f"{len(before)} of {len(students)} students before class ({len(late)} late); "
+        f"{after} after class"
+    )
+    coverage = (
+        f"{len(acked)} of {len(before)} ({len(acked) / len(before):.0%}) acknowledged before class"
+    )
+    return took_part, coverage
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def sample_workspace(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ws")
+    options = sample_import_options()
+    Workspace(folder).import_sources(options.pop("files"), **options)
+    return folder
+
+
+def card(page, css):
+    return " ".join(page.inner_text(f".{css} .am-card-value").split())
+
+
+def test_a_teacher_reads_the_class_plans_and_finds_the_plan_again(browser, sample_workspace):
+    now = iso(NOW)
+    problems = []
+    with serve(sample_workspace, now=NOW) as url:
+        page = open_page(browser, url, problems)
+        # the activity whose class comes next is chosen
+        assert "w4" in page.inner_text(".asyncmon-title")
+        assert "(in 12 h)" in page.inner_text(".asyncmon-timing")
+        took_part, coverage = expected("BIO101", "w4", now)
+        assert card(page, "asyncmon-took-part") == took_part
+        assert card(page, "asyncmon-coverage") == coverage
+        # w1-w3 all passed unacknowledged for the planted never-acknowledged student, who
+        # has posted by now: queued, and among the first (longest unacknowledged run first)
+        first_row = page.inner_text(".asyncmon-queue tr:nth-child(2)")
+        assert "not acknowledged in their previous 3 activities" in first_row
+        assert "Mohammed Al-Sayed" in page.inner_text(".asyncmon-queue")
+        if os.environ.get("ASYNCMON_SCREENSHOTS") == "1":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "pre_class_dashboard.png"), full_page=True)
+
+        # write and save a plan
+        gap_options = page.locator(".asyncmon-plan-gap select option").all_inner_texts()
+        question = next(o for o in gap_options if o.startswith("Question:"))
+        page.select_option(".asyncmon-plan-gap select", label=question)
+        page.fill(".asyncmon-plan-feedback textarea", "Open with the candle-in-a-jar demo")
+        page.select_option(".asyncmon-plan-followup select", label="debate")
+        page.click(".asyncmon-plan-save")
+        page.wait_for_function(
+            "document.querySelector('.asyncmon-plan-saved').innerText.includes('Plan saved')",
+            timeout=60_000,
+        )
+        verdict = page.inner_text(".asyncmon-verdict")
+        assert "No main gap chosen" not in verdict and "Not monitored enough" in verdict
+        page.close()
+
+        # reload: the plan is there
+        page = open_page(browser, url, problems)
+        assert page.input_value(".asyncmon-plan-feedback textarea") == (
+            "Open with the candle-in-a-jar demo"
+        )
+        assert "No follow-up activity planned" not in page.inner_text(".asyncmon-verdict")
+
+        # switch activity: the figures follow
+        page.select_option(".asyncmon-activity select", value="w3")
+        took_part, coverage = expected("BIO101", "w3", now)
+        page.wait_for_function(
+            "t => document.querySelector('.asyncmon-took-part .am-card-value')"
+            ".innerText.replace(/\\s+/g, ' ').trim() === t",
+            arg=took_part,
+            timeout=60_000,
+        )
+        assert card(page, "asyncmon-coverage") == coverage
+        assert "w3" in page.inner_text(".asyncmon-title")
+        page.close()
+    stored = Workspace(sample_workspace).load().plans
+    assert stored.set_index("activity_id").loc["w4", "followup_kind"] == "debate"
+    assert problems == []
+
+
+HOSTILE = [
+    "<script>alert('s')</script> I don't get why the pump needs ATP",
+    "<img src=x onerror=alert('i')> not sure why the pump needs ATP",
+    "[see this](javascript:alert('l')) why does the pump need ATP?",
+]
+
+
+def test_hostile_student_text_shows_as_text_and_runs_nothing(browser, tmp_path):
+    d = sample_data_dir()
+    posts = "course_id,activity_id,post_id,author_id,created_at,body\n" + "".join(
+        f'BIO101,w1,h{i},{sid},2025-02-15T1{i}:00:00Z,"{text}"\n'
+        for i, (sid, text) in enumerate(zip(["1011", "1012", "1013"], HOSTILE))
+    )
+    ws = Workspace(tmp_path)
+    ws.import_sources(
+        [("posts.csv", posts.encode())], people=d / "people.csv", activities=d / "activities.csv"
+    )
+    problems = []
+    with serve(tmp_path, now="2025-02-17T20:00:00Z") as url:
+        page = open_page(browser, url, problems)
+        queue = page.inner_text(".asyncmon-queue")
+        assert "<img src=x onerror=alert('i')>" in queue
+        assert "<script>alert('s')</script>" in queue
+        page.click(
+            ".asyncmon-groups .lm-AccordionPanel-title, .asyncmon-groups .p-Collapse-header",
+            timeout=10_000,
+        )
+        groups = page.inner_text(".asyncmon-groups")
+        assert "[see this](javascript:alert('l'))" in groups
+        assert page.locator(".asyncmon-app img").count() == 0
+        assert page.locator(".asyncmon-app a[href^='javascript']").count() == 0
+        page.close()
+    assert problems == []
