@@ -559,10 +559,11 @@ def dashboard_notebook() -> dict:
     it out when the repository's copy is not there.
     """
 
-    def code(source: str) -> dict:
+    def code(cell_id: str, source: str) -> dict:
         return {
             "cell_type": "code",
             "execution_count": None,
+            "id": cell_id,
             "metadata": {},
             "outputs": [],
             "source": source,
@@ -572,14 +573,15 @@ def dashboard_notebook() -> dict:
         "cells": [
             {
                 "cell_type": "markdown",
+                "id": "about",
                 "metadata": {},
                 "source": "# Pre-class dashboard\n\nServed with `asyncmon dashboard --workspace "
                 "DIR`; the workspace comes from the `ASYNCMON_WORKSPACE` environment "
                 "variable set by whoever starts the server.",
             },
-            code("from asyncmon.dashboard import build_app"),
-            code("app = build_app()"),
-            code("app"),
+            code("imports", "from asyncmon.dashboard import build_app"),
+            code("build", "app = build_app()"),
+            code("show", "app"),
         ],
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
