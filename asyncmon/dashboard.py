@@ -158,6 +158,9 @@ def activity_view(
     else:
         main_gap = "no question raised by two or more students yet"
     started = course.activities.loc[course.activities["class_starts_at"] <= moment, "activity_id"]
+    # the grid shows the term so far: activities not yet due are not "missing"
+    horizon = max(moment, activity["class_starts_at"])
+    shown = course.activities.loc[course.activities["due_at"] <= horizon, "activity_id"]
     overlooked = unacknowledged_students(
         history[history["activity_id"].isin(started)], course.activities, thresholds=thresholds
     )
@@ -186,7 +189,9 @@ def activity_view(
         ],
         groups=groups,
         concepts=concept_counts(course, course_id=course_id, activity_id=activity_id),
-        heatmap=participation_heatmap(history, course.activities),
+        heatmap=participation_heatmap(
+            history[history["activity_id"].isin(shown)], course.activities
+        ),
         timeline=acknowledgement_timeline(history[history["activity_id"] == activity_id], activity),
         plan=plan,
         verdict=s["verdict"],
@@ -223,12 +228,12 @@ table.am-table td, table.am-table th { padding: 2px 8px; text-align: left; verti
 </style>"""
 
 
-def queue_html(queue: pd.DataFrame) -> str:
-    """The acknowledgement queue as an HTML table (every cell escaped)."""
+def queue_html(queue: pd.DataFrame, *, limit: int = 10) -> str:
+    """The acknowledgement queue as an HTML table (every cell escaped), first ``limit``."""
     if queue.empty:
         return "<p>Everyone who took part has been acknowledged.</p>"
     rows = []
-    for q in queue.itertuples():
+    for q in queue.head(limit).itertuples():
         streak = (
             f"not acknowledged in their previous {q.unacknowledged_streak} activities"
             if q.unacknowledged_streak > 1
@@ -450,7 +455,9 @@ class PreClassDashboard:
             )
         self.needs_you.value = queue_html(view.queue) + extra
         names = dict(zip(self.data.people["person_id"], self.data.people["name"]))
-        concepts = "".join(f"<li>{_e(c)}: {n} students</li>" for c, n in view.concepts)
+        concepts = "".join(
+            f"<li>{_e(c)}: {n} student{'' if n == 1 else 's'}</li>" for c, n in view.concepts
+        )
         self.groups_box.children = (
             groups_accordion(view.groups, names),
             w.HTML(f"<p>Concepts asked about:</p><ul>{concepts}</ul>" if concepts else ""),
@@ -575,9 +582,9 @@ def dashboard_notebook() -> dict:
                 "cell_type": "markdown",
                 "id": "about",
                 "metadata": {},
-                "source": "# Pre-class dashboard\n\nServed with `asyncmon dashboard --workspace "
-                "DIR`; the workspace comes from the `ASYNCMON_WORKSPACE` environment "
-                "variable set by whoever starts the server.",
+                "source": "# Getting ready for class\n\nThe next class is chosen for you; "
+                "pick another course or activity above the figures. Student posts are shown "
+                "exactly as written.",
             },
             code("imports", "from asyncmon.dashboard import build_app"),
             code("build", "app = build_app()"),

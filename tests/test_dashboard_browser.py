@@ -119,6 +119,9 @@ def test_a_teacher_reads_the_class_plans_and_finds_the_plan_again(browser, sampl
             "document.querySelector('.asyncmon-plan-saved').innerText.includes('Plan saved')",
             timeout=60_000,
         )
+        if os.environ.get("ASYNCMON_SCREENSHOTS") == "1":
+            page.locator(".asyncmon-groups").scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / "questions_and_plan.png"))
         verdict = page.inner_text(".asyncmon-verdict")
         assert "No main gap chosen" not in verdict and "Not monitored enough" in verdict
         page.close()
