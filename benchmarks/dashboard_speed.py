@@ -88,7 +88,7 @@ def load(browser, url: str, ready: str) -> tuple[float, object]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     began = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_selector(ready, timeout=300_000)
+    page.wait_for_selector(ready, state="attached", timeout=300_000)
     return time.perf_counter() - began, page
 
 
@@ -129,7 +129,7 @@ def main() -> None:
                 setting = "preheated" if preheat else "cold"
                 results = {}
                 for name, notebook, ready in (
-                    ("empty", empty, "#rendered_cells .jp-OutputArea-output"),
+                    ("empty", empty, "#rendered_cells .jp-OutputArea-output pre"),
                     ("dashboard", notebook_path(), ".asyncmon-brief a"),
                 ):
                     process, url = start(notebook, env, preheat)

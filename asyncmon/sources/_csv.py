@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..errors import SourceFileError
+from ..report import SourceReport
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -117,3 +118,38 @@ def read_rows(
         values = {h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header) if h}
         rows.append(CsvRow(row_number, values, problem))
     return rows, extra
+
+
+def read_records(
+    data: bytes,
+    name: str,
+    *,
+    format: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+) -> tuple[SourceReport, Iterator[CsvRow]]:
+    """A CSV source's report and its readable rows.
+
+    The report warns about unused columns; iterating counts every record as read and
+    rejects the unreadable ones (the caller sees only rows it can interpret).
+    """
+    rows, extra = read_rows(
+        data,
+        name,
+        required=required,
+        optional=optional,
+        example=", ".join(tuple(required) + tuple(optional)),
+    )
+    report = SourceReport(name, format)
+    if extra:
+        report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")
+
+    def readable() -> Iterator[CsvRow]:
+        for row in rows:
+            report.read += 1
+            if row.problem:
+                report.reject(row.row, None, None, row.problem)
+            else:
+                yield row
+
+    return report, readable()

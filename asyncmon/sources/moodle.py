@@ -14,7 +14,7 @@ from .._html import html_to_text
 from .._times import parse_moodle_time
 from ..errors import SourceFileError
 from ..report import SourceReport
-from ._csv import read_rows
+from ._csv import read_records
 from ._json import load_json
 from ._records import Parsed, ReadContext, text_id
 
@@ -71,16 +71,11 @@ def target(ctx: ReadContext, name: str) -> tuple[str, str]:
 def parse_csv(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a Moodle forum export in CSV."""
     course, activity = target(ctx, name)
-    rows, _ = read_rows(
-        data, name, required=REQUIRED, optional=OPTIONAL, example=", ".join(REQUIRED + OPTIONAL)
+    report, rows = read_records(
+        data, name, format="moodle-csv", required=REQUIRED, optional=OPTIONAL
     )
-    report = SourceReport(name, "moodle-csv")
     parsed = Parsed(reports=[report])
     for r in rows:
-        report.read += 1
-        if r.problem:
-            report.reject(r.row, None, None, r.problem)
-            continue
         _add(parsed, report, r.row, r.values, course, activity, ctx, "moodle-csv")
     return parsed
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .._times import parse_time, zone
 from ..report import SourceReport
-from ._csv import read_rows
+from ._csv import read_records
 
 PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
 ACTIVITY_COLUMNS = ("course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone")
@@ -38,15 +38,9 @@ def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
     role are rejected; a person listed twice identically is merged, twice differently is
     rejected.
     """
-    rows, extra = read_rows(data, name, required=PEOPLE_COLUMNS, example=", ".join(PEOPLE_COLUMNS))
-    report = SourceReport(name, "people")
-    _note_extra(report, extra)
+    report, rows = read_records(data, name, format="people", required=PEOPLE_COLUMNS)
     seen: dict[tuple[str, str], tuple[int, dict]] = {}
     for r in rows:
-        report.read += 1
-        if r.problem:
-            report.reject(r.row, None, None, r.problem)
-            continue
         v = r.values
         course, person, person_name = (
             v["course_id"].strip(),
@@ -98,22 +92,12 @@ def read_activities(data: bytes, name: str) -> tuple[list[dict], list[dict], Sou
 
     Returns activity records, course records and the file's report.
     """
-    rows, extra = read_rows(
-        data,
-        name,
-        required=ACTIVITY_COLUMNS,
-        optional=ACTIVITY_OPTIONAL,
-        example=", ".join(ACTIVITY_COLUMNS + ACTIVITY_OPTIONAL),
+    report, rows = read_records(
+        data, name, format="activities", required=ACTIVITY_COLUMNS, optional=ACTIVITY_OPTIONAL
     )
-    report = SourceReport(name, "activities")
-    _note_extra(report, extra)
     courses: dict[str, tuple[int, dict]] = {}
     activities: dict[tuple[str, str], tuple[int, dict]] = {}
     for r in rows:
-        report.read += 1
-        if r.problem:
-            report.reject(r.row, None, None, r.problem)
-            continue
         outcome = _activity(r.row, r.values, courses, report)
         if outcome is None:
             continue
@@ -192,8 +176,3 @@ def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
         "timezone": tz_name,
     }
     return course, record
-
-
-def _note_extra(report: SourceReport, extra: list[str]) -> None:
-    if extra:
-        report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")

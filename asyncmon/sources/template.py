@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .._times import parse_time
 from ..report import SourceReport
-from ._csv import read_rows
+from ._csv import read_records
 from ._records import Parsed, ReadContext
 
 POST_COLUMNS = ("course_id", "activity_id", "post_id", "author_id", "created_at", "body")
@@ -20,22 +20,11 @@ _FALSE = {"", "0", "false", "no", "n", "f"}
 
 def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a template ``posts.csv``; see the README for its columns."""
-    rows, extra = read_rows(
-        data,
-        name,
-        required=POST_COLUMNS,
-        optional=POST_OPTIONAL,
-        example=", ".join(POST_COLUMNS + POST_OPTIONAL),
+    report, rows = read_records(
+        data, name, format="csv", required=POST_COLUMNS, optional=POST_OPTIONAL
     )
-    report = SourceReport(name, "csv")
-    if extra:
-        report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")
     parsed = Parsed(reports=[report])
     for r in rows:
-        report.read += 1
-        if r.problem:
-            report.reject(r.row, None, None, r.problem)
-            continue
         record = _post(r.row, r.values, ctx, report)
         if record is not None:
             record["_report"], record["_row"] = report, r.row
@@ -122,22 +111,11 @@ def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -
 def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a template ``reactions.csv``: ``course_id, post_id, person_id, kind`` and an
     optional ``created_at`` (empty when unknown: counted as of the export)."""
-    rows, extra = read_rows(
-        data,
-        name,
-        required=REACTION_COLUMNS,
-        optional=REACTION_OPTIONAL,
-        example=", ".join(REACTION_COLUMNS + REACTION_OPTIONAL),
+    report, rows = read_records(
+        data, name, format="reactions", required=REACTION_COLUMNS, optional=REACTION_OPTIONAL
     )
-    report = SourceReport(name, "reactions")
-    if extra:
-        report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")
     parsed = Parsed(reports=[report])
     for r in rows:
-        report.read += 1
-        if r.problem:
-            report.reject(r.row, None, None, r.problem)
-            continue
         v = {k: val.strip() for k, val in r.values.items()}
         empty = [c for c in REACTION_COLUMNS if not v.get(c)]
         if empty:
