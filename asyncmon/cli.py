@@ -127,6 +127,24 @@ def _parser() -> argparse.ArgumentParser:
         "--no-preheat", action="store_true", help="do not keep a kernel ready for the next visitor"
     )
 
+    coordinator = commands.add_parser(
+        "coordinator", help="serve the coordinator dashboard (students pseudonymised)"
+    )
+    coordinator.add_argument("--workspace", metavar="DIR", required=True)
+    coordinator.add_argument("--port", type=int, default=8867)
+    coordinator.add_argument(
+        "--show-names", action="store_true", help="show students' names instead of pseudonyms"
+    )
+
+    publish = commands.add_parser(
+        "publish", help="write the coordinator view as one self-contained HTML file"
+    )
+    publish.add_argument("--workspace", metavar="DIR", required=True)
+    publish.add_argument("--out", metavar="FILE", required=True)
+    publish.add_argument(
+        "--show-names", action="store_true", help="show students' names instead of pseudonyms"
+    )
+
     demo = commands.add_parser(
         "demo", help="import the bundled sample class into a fresh workspace and serve it"
     )
@@ -178,6 +196,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 now=args.now,
                 preheat=not args.no_preheat,
             )
+        if args.command == "coordinator":
+            return _serve(
+                Workspace(args.workspace, create=False),
+                port=args.port,
+                notebook="coordinator_dashboard",
+                show_names=args.show_names,
+            )
+        if args.command == "publish":
+            return _publish(args)
         if args.command == "demo":
             return _demo(args)
     except AsyncmonError as exc:
@@ -292,25 +319,53 @@ def _show(workspace: Workspace) -> str:
 DEMO_NOW = datetime(2025, 3, 10, 20, 0, tzinfo=UTC)
 
 
-def _serve(workspace: Workspace, *, port: int, now: datetime | None, preheat: bool) -> int:
+def _serve(
+    workspace: Workspace,
+    *,
+    port: int,
+    now: datetime | None = None,
+    preheat: bool = True,
+    notebook: str = "pre_class_dashboard",
+    show_names: bool = False,
+) -> int:
     import os
     import subprocess
 
+    from .coordinator import SHOW_NAMES_VARIABLE
     from .dashboard import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
 
     env = dict(os.environ)
     env[WORKSPACE_VARIABLE] = str(workspace.path.resolve())
     if now is not None:
         env[NOW_VARIABLE] = now.isoformat()
+    if show_names:
+        env[SHOW_NAMES_VARIABLE] = "1"
     print(
         f"Serving the pre-class dashboard of {workspace.path} at http://127.0.0.1:{port}/ "
         "(Ctrl-C stops it)",
         flush=True,
     )
     try:
-        return subprocess.call(voila_command(notebook_path(), port=port, preheat=preheat), env=env)
+        return subprocess.call(
+            voila_command(notebook_path(notebook), port=port, preheat=preheat), env=env
+        )
     except KeyboardInterrupt:
         return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .coordinator import publish_html
+
+    page = publish_html(Workspace(args.workspace, create=False), show_names=args.show_names)
+    Path(args.out).write_text(page, encoding="utf-8")
+    print(
+        f"Wrote {args.out} ({len(page) / 1e6:.1f} MB; students "
+        f"{'by name' if args.show_names else 'pseudonymised'}); it opens from disk, "
+        "with no server and no network."
+    )
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -559,36 +559,25 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
     return app.widget
 
 
-def dashboard_notebook() -> dict:
-    """The dashboard notebook (nbformat 4 JSON): imports, one call, the app.
+def dashboard_notebook(name: str = "pre_class_dashboard") -> dict:
+    """A dashboard notebook (nbformat 4 JSON): imports, one call, the app.
 
-    ``notebooks/pre_class_dashboard.ipynb`` is this notebook; an installed package writes
-    it out when the repository's copy is not there.
+    ``name`` is ``pre_class_dashboard`` (the teacher's) or ``coordinator_dashboard``;
+    ``notebooks/<name>.ipynb`` is this notebook, and an installed package writes it out
+    when the repository's copy is not there.
     """
+    module, builder, about = _NOTEBOOKS[name]
 
-    def code(cell_id: str, source: str) -> dict:
-        return {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": cell_id,
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
+    def cell(cell_id: str, source: str, kind: str = "code") -> dict:
+        extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
+        return {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source} | extra
 
     return {
         "cells": [
-            {
-                "cell_type": "markdown",
-                "id": "about",
-                "metadata": {},
-                "source": "# Getting ready for class\n\nThe next class is chosen for you; "
-                "pick another course or activity above the figures. Student posts are shown "
-                "exactly as written.",
-            },
-            code("imports", "from asyncmon.dashboard import build_app"),
-            code("build", "app = build_app()"),
-            code("show", "app"),
+            cell("about", about, "markdown"),
+            cell("imports", f"from {module} import {builder}"),
+            cell("build", f"app = {builder}()"),
+            cell("show", "app"),
         ],
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -599,17 +588,33 @@ def dashboard_notebook() -> dict:
     }
 
 
-def notebook_path() -> Path:
-    """The dashboard notebook: the repository's, or a copy written to the user cache."""
+_NOTEBOOKS = {
+    "pre_class_dashboard": (
+        "asyncmon.dashboard",
+        "build_app",
+        "# Getting ready for class\n\nThe next class is chosen for you; pick another course "
+        "or activity above the figures. Student posts are shown exactly as written.",
+    ),
+    "coordinator_dashboard": (
+        "asyncmon.coordinator",
+        "build_coordinator_app",
+        "# Courses side by side\n\nParticipation, teacher presence and whether activities "
+        "get feedback and a follow-up, across courses, teachers and weeks.",
+    ),
+}
+
+
+def notebook_path(name: str = "pre_class_dashboard") -> Path:
+    """A dashboard notebook: the repository's, or a copy written to the user cache."""
     import json
 
-    bundled = Path(__file__).resolve().parent.parent / "notebooks" / "pre_class_dashboard.ipynb"
+    bundled = Path(__file__).resolve().parent.parent / "notebooks" / f"{name}.ipynb"
     if bundled.exists():
         return bundled
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "asyncmon"
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / "pre_class_dashboard.ipynb"
-    path.write_text(json.dumps(dashboard_notebook(), indent=1), encoding="utf-8")
+    path = cache / f"{name}.ipynb"
+    path.write_text(json.dumps(dashboard_notebook(name), indent=1), encoding="utf-8")
     return path
 
 

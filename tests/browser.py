@@ -67,7 +67,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(workspace: Path, *, now: str | None = None, timeout: float = 120):
+def serve(
+    workspace: Path,
+    *,
+    now: str | None = None,
+    timeout: float = 120,
+    notebook: str = "pre_class_dashboard",
+):
     """Serve the dashboard of ``workspace``; yield its URL; stop the server after."""
     port = free_port()
     env = dict(os.environ, **{WORKSPACE_VARIABLE: str(workspace)})
@@ -75,7 +81,7 @@ def serve(workspace: Path, *, now: str | None = None, timeout: float = 120):
         env[NOW_VARIABLE] = now
     log = open(workspace / "voila.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        voila_command(notebook_path(), port=port, preheat=False),
+        voila_command(notebook_path(notebook), port=port, preheat=False),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -140,8 +140,10 @@ def test_the_app_needs_a_workspace_chosen_by_whoever_starts_the_server(monkeypat
 
 
 def test_notebook_and_server_command():
-    path = Path(__file__).parent.parent / "notebooks" / "pre_class_dashboard.ipynb"
-    assert json.loads(path.read_text()) == dashboard_notebook()
+    folder = Path(__file__).parent.parent / "notebooks"
+    for name in ("pre_class_dashboard", "coordinator_dashboard"):
+        assert json.loads((folder / f"{name}.ipynb").read_text()) == dashboard_notebook(name)
+    path = folder / "pre_class_dashboard.ipynb"
     command = " ".join(voila_command(path, port=9999))
     for flag in (
         "--Voila.port_retries=0",

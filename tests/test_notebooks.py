@@ -12,7 +12,9 @@ from asyncmon.sample import sample_import_options
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 
 
-@pytest.mark.parametrize("name", ["explore.ipynb", "pre_class_dashboard.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["explore.ipynb", "pre_class_dashboard.ipynb", "coordinator_dashboard.ipynb"]
+)
 def test_notebook_executes(name, tmp_path, monkeypatch):
     options = sample_import_options()
     Workspace(tmp_path / "ws").import_sources(options.pop("files"), **options)
@@ -35,5 +37,5 @@ def test_notebook_executes(name, tmp_path, monkeypatch):
     assert errors == []
     last = notebook.cells[-1].outputs
     assert last, "the last cell shows something"
-    if name == "pre_class_dashboard.ipynb":
+    if name != "explore.ipynb":
         assert "application/vnd.jupyter.widget-view+json" in last[0]["data"]
