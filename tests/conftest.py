@@ -25,3 +25,17 @@ C1,a2,Week 2,2025-04-05 23:59,2025-04-07 09:00,Europe/Amsterdam,Cell Biology,
 def roster():
     """Keyword arguments giving the tiny class's roster and schedule to an import."""
     return {"people": ("people.csv", PEOPLE), "activities": ("activities.csv", ACTIVITIES)}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright (skips, or fails under CI, without one)."""
+    from .browser import ARGS, chromium_path
+
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=ARGS)
+        yield launched
+        launched.close()

@@ -14,7 +14,7 @@ from asyncmon.coordinator import by_course, coordinator_table, publish_html
 from asyncmon.pseudonyms import Pseudonymizer, workspace_secret
 from asyncmon.sample import sample_import_options
 
-from .browser import ARGS, chromium_path, serve
+from .browser import serve
 
 PLANTED = json.loads((sample_data_dir() / "planted.json").read_text())
 STUDENT_NAMES = []
@@ -80,17 +80,6 @@ def test_publish_command(workspace, tmp_path, capsys):
     assert main(["publish", "--workspace", str(workspace.path), "--out", str(out)]) == 0
     assert "students pseudonymised" in capsys.readouterr().out
     assert out.read_text().startswith("<!DOCTYPE html>")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def test_the_published_file_opens_from_disk_with_no_network(browser, workspace, tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from asyncmon import Workspace, sample_data_dir
 from asyncmon.sample import sample_import_options
 
-from .browser import ARGS, chromium_path, open_page, serve
+from .browser import open_page, serve
 
 NOW = "2025-03-10T20:00:00Z"  # Monday evening; BIO101 w4's class is Tuesday 09:00 local
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
@@ -61,17 +61,6 @@ def expected(course, activity, now):
         f"{len(acked)} of {len(before)} ({len(acked) / len(before):.0%}) acknowledged before class"
     )
     return took_part, coverage
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
