@@ -245,6 +245,7 @@ def pre_class_brief(
     as_of: datetime | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     queue_size: int = 8,
+    table: pd.DataFrame | None = None,
 ) -> Brief:
     """Compute the pre-class brief of one activity.
 
@@ -259,6 +260,8 @@ def pre_class_brief(
     thresholds : Thresholds
     queue_size : int, default 8
         How many students of the acknowledgement queue to list.
+    table : DataFrame, optional
+        :func:`~asyncmon.acknowledgements` of ``data`` as of ``as_of``, already computed.
 
     Returns
     -------
@@ -279,7 +282,8 @@ def pre_class_brief(
     course = data.courses.set_index("course_id").loc[course_id]
     tz = course["timezone"]
     activity = data.activities.set_index(["course_id", "activity_id"]).loc[(course_id, activity_id)]
-    table = acknowledgements(data, as_of=as_of, thresholds=thresholds)
+    if table is None:
+        table = acknowledgements(data, as_of=as_of, thresholds=thresholds)
     summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
     s = summary.set_index(["course_id", "activity_id"]).loc[(course_id, activity_id)]
     mine = table[(table["course_id"] == course_id) & (table["activity_id"] == activity_id)]
@@ -295,7 +299,7 @@ def pre_class_brief(
         table["activity_id"].isin(started["activity_id"]) & (table["course_id"] == course_id)
     ]
     overlooked = unacknowledged_students(history, data.activities, thresholds=thresholds)
-    absent = repeat_absentees(data, as_of=moment, thresholds=thresholds)
+    absent = repeat_absentees(data, as_of=moment, thresholds=thresholds, table=table)
     absent = absent[absent["course_id"] == course_id]
     plans = data.plans.set_index(["course_id", "activity_id"])
     plan = plans.loc[(course_id, activity_id)] if (course_id, activity_id) in plans.index else None

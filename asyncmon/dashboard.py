@@ -164,12 +164,18 @@ def activity_view(
     overlooked = unacknowledged_students(
         history[history["activity_id"].isin(started)], course.activities, thresholds=thresholds
     )
-    absent = repeat_absentees(course, as_of=moment, thresholds=thresholds)
+    absent = repeat_absentees(course, as_of=moment, thresholds=thresholds, table=history)
     plans = course.plans.set_index("activity_id")
     saved = plans.loc[activity_id].to_dict() if activity_id in plans.index else {}
     plan = {k: v for k, v in saved.items() if isinstance(v, str)}
     brief = pre_class_brief(
-        course, course_id, activity_id, groups=groups, as_of=as_of, thresholds=thresholds
+        course,
+        course_id,
+        activity_id,
+        groups=groups,
+        as_of=as_of,
+        thresholds=thresholds,
+        table=table,
     )
     return ActivityView(
         course_id=course_id,
@@ -315,6 +321,7 @@ class PreClassDashboard:
         self.now = pd.Timestamp(now) if now is not None else None
         self.method = method
         self.data = workspace.load()
+        self._views: dict[tuple[str, str], ActivityView] = {}
         moment = self.now if self.now is not None else pd.Timestamp.now(tz="UTC")
         course_id, activity_id = default_activity(self.data, moment)
         self.course = w.Dropdown(
@@ -428,9 +435,10 @@ class PreClassDashboard:
         """Recompute the selected activity's view and show it."""
         import ipywidgets as w
 
-        self.view = view = activity_view(
-            self.data, self.course.value, self.activity.value, now=self.now, method=self.method
-        )
+        key = (self.course.value, self.activity.value)
+        if key not in self._views:
+            self._views[key] = activity_view(self.data, *key, now=self.now, method=self.method)
+        self.view = view = self._views[key]
         self.headline.value = f"<h2>{_e(view.title)}</h2>"
         self.timing.value = view.timing
         self.warning.value = f"⚠ {_e(view.planning_warning)}" if view.planning_warning else ""
@@ -529,6 +537,7 @@ class PreClassDashboard:
     def _on_save(self, _button=None) -> None:
         self.workspace.save_plan(self.course.value, self.activity.value, **self.plan_values())
         self.data = self.workspace.load()
+        self._views.clear()
         self.refresh()
         self.saved.value = "Plan saved."
 
