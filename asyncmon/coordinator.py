@@ -276,8 +276,8 @@ _PAGE = """<!DOCTYPE html>
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>asyncmon: courses compared</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem; color: #222; }}
-table.am-table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
+body {{ font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 80rem; color: #222; }}
+table.am-table {{ border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }}
 table.am-table td, table.am-table th {{ border-bottom: 1px solid #ddd; padding: 3px 8px;
   text-align: left; }}
 .meta {{ color: #555; }}
