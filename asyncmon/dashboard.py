@@ -296,14 +296,6 @@ def download_link(label: str, text: str, filename: str, mime: str) -> str:
     )
 
 
-def _redraw(widget: go.FigureWidget, figure: go.Figure) -> None:
-    """Show ``figure`` in an existing FigureWidget (an update, not a new chart)."""
-    with widget.batch_update():
-        widget.data = []
-        widget.add_traces(list(figure.data))
-        widget.layout = figure.layout
-
-
 class PreClassDashboard:
     """The pre-class dashboard of a workspace, as ipywidgets.
 
@@ -348,8 +340,7 @@ class PreClassDashboard:
         self.needs_you = w.HTML()
         self.needs_you.add_class("asyncmon-queue")
         self.groups_box = w.VBox()
-        self.heatmap, self.timeline_figure = go.FigureWidget(), go.FigureWidget()
-        self.figures = w.VBox([self.heatmap, self.timeline_figure])
+        self.figures = w.VBox()
         self.gap = w.Dropdown(description="Main gap")
         self.gap.add_class("asyncmon-plan-gap")
         self.gap_text = w.Text(description="Gap (free text)", placeholder="your own words")
@@ -479,8 +470,7 @@ class PreClassDashboard:
             groups_accordion(view.groups, names),
             w.HTML(f"<p>Concepts asked about:</p><ul>{concepts}</ul>" if concepts else ""),
         )
-        _redraw(self.heatmap, view.heatmap)
-        _redraw(self.timeline_figure, view.timeline)
+        self.figures.children = (go.FigureWidget(view.heatmap), go.FigureWidget(view.timeline))
         self._fill_plan(view)
         self._show_verdict(view)
         self.brief.value = (
