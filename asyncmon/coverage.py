@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from . import engine as _engine
-from .participation import _with_names
+from .participation import PARTICIPATION_COLUMNS, _with_names
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -97,17 +97,7 @@ def acknowledgements(
     facts["time_known"] = facts["acknowledged"] & (facts["time_known"] == 1)
     facts["hours_to_acknowledgement"] = (facts["acknowledged_at"] - facts["first_post_at"]) / _HOUR
     facts["acknowledged_by"] = _acknowledged_by(facts, events)
-    columns = [
-        "course_id",
-        "activity_id",
-        "student_id",
-        "name",
-        "status",
-        "first_post_at",
-        "posts",
-        "replies_to_peers",
-        "replies_received_from_peers",
-        "words",
+    columns = PARTICIPATION_COLUMNS + [
         "as_of_at",
         "participating_as_of",
         "acknowledged",

@@ -19,7 +19,7 @@ __all__ = ["STATUSES", "class_rates", "participation", "repeat_absentees"]
 
 STATUSES = ("on_time", "late", "after_class", "missing")
 
-_COLUMNS = [
+PARTICIPATION_COLUMNS = [
     "course_id",
     "activity_id",
     "student_id",
@@ -65,7 +65,7 @@ def participation(data: ClassData, *, engine: str = "pandas") -> pd.DataFrame:
     np.int64(2)
     """
     facts = _engine.run(data, engine=engine, substantive_words=DEFAULT_THRESHOLDS.substantive_words)
-    return _with_names(facts, data)[_COLUMNS]
+    return _with_names(facts, data)[PARTICIPATION_COLUMNS]
 
 
 def _with_names(frame: pd.DataFrame, data: ClassData) -> pd.DataFrame:

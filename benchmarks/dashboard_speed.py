@@ -31,7 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from asyncmon import Workspace  # noqa: E402
-from asyncmon.dashboard import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path  # noqa: E402
+from asyncmon.dashboard import (  # noqa: E402
+    NOW_VARIABLE,
+    WORKSPACE_VARIABLE,
+    notebook_path,
+    voila_command,
+)
 from asyncmon.sample import sample_import_options  # noqa: E402
 from tests.browser import ARGS, chromium_path, free_port  # noqa: E402
 
@@ -57,18 +62,8 @@ EMPTY = {
 
 def start(notebook: Path, env: dict, preheat: bool):
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(notebook),
-        "--no-browser",
-        "--Voila.ip=127.0.0.1",
-        f"--port={port}",
-        "--Voila.port_retries=0",
-    ]
-    if preheat:
-        command += ["--preheat_kernel=True", "--pool_size=1"]
+    # served exactly as `asyncmon dashboard` serves (culling, stripped sources...)
+    command = voila_command(notebook, port=port, preheat=preheat)
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
