@@ -35,7 +35,8 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from asyncmon import _embedding, questions  # noqa: E402
+from asyncmon import questions  # noqa: E402
+from asyncmon.questions import _backends as _embedding  # noqa: E402
 
 EVAL = ROOT / "benchmarks" / "data" / "question_eval.json"
 SAMPLE = ROOT / "sample_data"

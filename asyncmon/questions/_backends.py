@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .errors import AsyncmonError
+from ..errors import AsyncmonError
 
 __all__ = ["METHODS", "Embedder", "available_methods", "get_embedder"]
 
