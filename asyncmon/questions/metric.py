@@ -107,6 +107,9 @@ def question_groups(
         units = question_units(group_posts[["post_id", "author_id", "body", "created_at"]])
         if units.empty:
             continue
+        units["context"] = units["post_id"].map(
+            dict(zip(group_posts["post_id"], group_posts["body"]))
+        )
         grouped = group_questions(units, method=resolved, threshold=threshold)
         posters = group_posts["author_id"].nunique()
         answers = replies[(replies["course_id"] == course)]

@@ -1,0 +1,113 @@
+"""Train the question/confusion classifier on development data; write its weights.
+
+Run from the repository root (needs the ``questions`` extra)::
+
+    python benchmarks/train_detector.py            # prints the leave-one-out figures
+    python benchmarks/train_detector.py --write    # and writes asyncmon/questions/detector.npz
+
+Training data: the development activities (``benchmarks/data/dev/*.json``) and the
+sentence set (``benchmarks/data/question_eval.json``). Every student post is split into
+units as the product splits it; a unit is a positive when it overlaps a labelled
+question unit. The regularisation and the probability cut are chosen by leaving one
+development activity out at a time. The blind corpus (``benchmarks/blind/``) is never
+read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import _corpus  # noqa: E402
+
+from asyncmon.questions import classifier, detect_cue, embed_texts, split_units  # noqa: E402
+
+OUT = ROOT / "asyncmon" / "questions" / "detector.npz"
+GRID_C = (0.3, 1.0, 3.0, 10.0)
+GRID_CUT = (0.3, 0.4, 0.5, 0.6)
+
+
+def units_of(activity: _corpus.Activity) -> pd.DataFrame:
+    """Every unit of the students' posts, labelled 1 when it is a question unit."""
+    rows = []
+    for post in activity.student_posts.itertuples():
+        pieces = split_units(post.body)
+        for text, (start, end) in zip(pieces, _corpus.locate(post.body, pieces)):
+            rows.append({"post_id": post.post_id, "text": text, "start": start, "end": end})
+    frame = pd.DataFrame(rows, columns=["post_id", "text", "start", "end"])
+    frame["gold"] = _corpus.match_units(activity, frame)["gold"]
+    frame["y"] = (frame["gold"] >= 0).astype(int)
+    return frame
+
+
+def matrix(frame: pd.DataFrame):
+    texts = frame["text"].tolist()
+    cues = [detect_cue(t) is not None for t in texts]
+    return classifier.features(texts, embed_texts(texts, method="minilm"), cues)
+
+
+def fit(x, y, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write detector.npz")
+    args = parser.parse_args()
+    from scipy import sparse
+
+    activities = _corpus.load_folder(_corpus.DEV)
+    extra = _corpus.load_sentence_set()
+    frames = [units_of(a) for a in activities]
+    matrices = [matrix(f) for f in frames]
+    extra_frames = [units_of(a) for a in extra]
+    extra_x = sparse.vstack([matrix(f) for f in extra_frames])
+    extra_y = np.concatenate([f["y"] for f in extra_frames])
+
+    print("leave one development activity out (the sentence set always trains):")
+    best = None
+    for c in GRID_C:
+        for cut in GRID_CUT:
+            kept = correct = found = wanted = 0
+            for k, frame in enumerate(frames):
+                x = sparse.vstack([m for i, m in enumerate(matrices) if i != k] + [extra_x])
+                y = np.concatenate([f["y"] for i, f in enumerate(frames) if i != k] + [extra_y])
+                model = fit(x, y, c)
+                keep = model.predict_proba(matrices[k])[:, 1] >= cut
+                kept += int(keep.sum())
+                correct += int((keep & (frame["y"] == 1)).sum())
+                found += frame.loc[keep & (frame["gold"] >= 0), "gold"].nunique()
+                wanted += len(activities[k].units)
+            precision, recall = correct / max(kept, 1), found / max(wanted, 1)
+            f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+            print(f"  C={c:<5} cut={cut:.2f}  precision {precision:.3f}  recall {recall:.3f}")
+            if best is None or f1 > best[0]:
+                best = (f1, c, cut, precision, recall)
+    _, c, cut, precision, recall = best
+    print(f"chosen: C={c}, cut={cut} (precision {precision:.3f}, recall {recall:.3f})")
+    if args.write:
+        x = sparse.vstack([*matrices, extra_x])
+        y = np.concatenate([*(f["y"] for f in frames), extra_y])
+        model = fit(x, y, c)
+        np.savez_compressed(
+            OUT,
+            coef=model.coef_.ravel().astype(np.float32),
+            intercept=np.float64(model.intercept_[0]),
+            threshold=np.float64(cut),
+            trained_on=np.array([a.name for a in activities + extra]),
+        )
+        print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1024:.0f} KB)")
+
+
+if __name__ == "__main__":
+    main()
