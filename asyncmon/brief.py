@@ -88,6 +88,7 @@ class Brief:
                 out.append(
                     f"{g['rank']}. **{md(g['label'])}**: {_students(g['students'])} "
                     f"({g['share']}){answered}"
+                    + (f"; key words: {md(g['keywords'])}" if g["keywords"] else "")
                 )
                 out += [f"   > {md(example)}" for example in g["examples"]]
         else:
@@ -159,6 +160,7 @@ class Brief:
                 + "".join(
                     f"<li><strong>{e(g['label'])}</strong>: {_students(g['students'])} "
                     f"({e(g['share'])}){' (a teacher already answered)' if g['answered'] else ''}"
+                    + (f" <small>key words: {e(g['keywords'])}</small>" if g["keywords"] else "")
                     + "".join(f"<blockquote>{e(x)}</blockquote>" for x in g["examples"])
                     + "</li>"
                     for g in self.groups
@@ -358,6 +360,7 @@ def pre_class_brief(
             {
                 "rank": int(g.rank),
                 "label": g.label,
+                "keywords": g.keywords,
                 "students": int(g.students),
                 "share": f"{g.share:.0%} of those who took part",
                 "answered": bool(g.answered),

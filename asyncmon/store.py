@@ -26,7 +26,7 @@ __all__ = ["Workspace"]
 
 DB_NAME = "asyncmon.sqlite"
 SCHEMA_VERSION = 1
-_ORDER = ("courses", "people", "activities", "posts", "reactions", "plans")
+_ORDER = ("courses", "people", "activities", "posts", "reactions", "plans", "corrections")
 
 
 def _ddl() -> list[str]:
@@ -271,6 +271,57 @@ class Workspace:
                     moment,
                 ),
             )
+
+    def add_correction(
+        self,
+        course_id: str,
+        activity_id: str,
+        *,
+        action: str,
+        units: Sequence[str],
+        target: Sequence[str] | None = None,
+        label: str | None = None,
+        by: str | None = None,
+        now: datetime | None = None,
+    ) -> str:
+        """Record one correction of the question groups; returns its ``correction_id``.
+
+        Corrections are numbered 1, 2, ... per activity, in the order they are made, and
+        never changed or deleted (an undo is a correction of its own). Use the functions
+        of :mod:`asyncmon.questions.corrections`, which say what each action means.
+        """
+        moment = format_utc(now or datetime.now(UTC))
+        with self._transaction(write=True) as con:
+            found = con.execute(
+                "SELECT 1 FROM activities WHERE course_id = ? AND activity_id = ?",
+                (course_id, activity_id),
+            ).fetchone()
+            if not found:
+                raise WorkspaceError(
+                    f"activity {activity_id} of course {course_id} is not in the workspace; "
+                    "import its schedule first"
+                )
+            (last,) = con.execute(
+                "SELECT COALESCE(MAX(CAST(correction_id AS INTEGER)), 0) FROM corrections "
+                "WHERE course_id = ? AND activity_id = ?",
+                (course_id, activity_id),
+            ).fetchone()
+            correction_id = str(last + 1)
+            con.execute(
+                "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    course_id,
+                    activity_id,
+                    correction_id,
+                    action,
+                    json.dumps(list(units), ensure_ascii=False),
+                    None if target is None else json.dumps(list(target), ensure_ascii=False),
+                    label,
+                    moment,
+                    by,
+                ),
+            )
+        return correction_id
 
     def imports(self) -> pd.DataFrame:
         """The import log: ``import_id, imported_at, files`` (list of names), ``report``

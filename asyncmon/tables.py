@@ -1,7 +1,7 @@
 """The canonical tables every source becomes, and their validation at the door.
 
-One class's data is a :class:`ClassData`: six pandas DataFrames (courses, people,
-activities, posts, reactions, plans) with fixed columns and dtypes. Ids are text; every
+One class's data is a :class:`ClassData`: seven pandas DataFrames (courses, people,
+activities, posts, reactions, plans, corrections) with fixed columns and dtypes. Ids are text; every
 time is a timezone-aware UTC timestamp (shown in the course's zone by the views).
 Later stages (store, metrics, dashboards) trust this schema and do not re-validate.
 """
@@ -81,6 +81,17 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "created_at": ("time", True),
         "updated_at": ("time", True),
     },
+    "corrections": {
+        "course_id": ("id", True),
+        "activity_id": ("id", True),
+        "correction_id": ("id", True),
+        "action": ("text", True),
+        "units": ("text", True),
+        "target": ("text", False),
+        "label": ("text", False),
+        "created_at": ("time", True),
+        "created_by": ("text", False),
+    },
 }
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -90,6 +101,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "posts": ("course_id", "post_id"),
     "reactions": ("course_id", "post_id", "person_id", "kind"),
     "plans": ("course_id", "activity_id"),
+    "corrections": ("course_id", "activity_id", "correction_id"),
 }
 
 TIME_DTYPE = "datetime64[us, UTC]"
@@ -232,6 +244,12 @@ class ClassData:
     plans : DataFrame
         The teacher's plan per activity: ``course_id, activity_id, gap, gap_source,
         feedback, followup_kind, followup_description, created_at, updated_at``.
+    corrections : DataFrame
+        The teacher's corrections of the question groups, in order:
+        ``course_id, activity_id, correction_id`` (``"1"``, ``"2"``... per activity),
+        ``action`` (merge / move / rename / dismiss / add / undo), ``units`` and
+        ``target`` (JSON lists of unit ids such as ``"p17#2"``: post p17, unit 2),
+        ``label``, ``created_at``, ``created_by``. See :mod:`asyncmon.questions.corrections`.
     """
 
     courses: pd.DataFrame
@@ -240,6 +258,7 @@ class ClassData:
     posts: pd.DataFrame
     reactions: pd.DataFrame
     plans: pd.DataFrame
+    corrections: pd.DataFrame
 
     @classmethod
     def empty(cls) -> ClassData:

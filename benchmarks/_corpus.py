@@ -88,8 +88,9 @@ def _activity(path: Path) -> Activity:
         subject=raw["subject"],
         level=raw["level"],
         posts=pd.DataFrame(posts),
-        units=pd.DataFrame(units, columns=["post_id", "author_id", "start", "end", "text",
-                                           "question"]),
+        units=pd.DataFrame(
+            units, columns=["post_id", "author_id", "start", "end", "text", "question"]
+        ),
         agreements=pd.DataFrame(agreements, columns=["post_id", "author_id", "question"]),
     )
 
@@ -117,14 +118,25 @@ def load_sentence_set() -> list[Activity]:
             role = sentences["author_role"].iloc[0]
             author = sentences["author_id"].iloc[0]
             posts.append(
-                {"post_id": post_id, "author_id": author, "role": role, "parent_id": None,
-                 "body": body}
+                {
+                    "post_id": post_id,
+                    "author_id": author,
+                    "role": role,
+                    "parent_id": None,
+                    "body": body,
+                }
             )
             for start, s in spans:
                 if s.is_question and role == "student":
                     units.append(
-                        {"post_id": post_id, "author_id": author, "start": start,
-                         "end": start + len(s.text), "text": s.text, "question": s.group}
+                        {
+                            "post_id": post_id,
+                            "author_id": author,
+                            "start": start,
+                            "end": start + len(s.text),
+                            "text": s.text,
+                            "question": s.group,
+                        }
                     )
         out.append(
             Activity(
@@ -195,8 +207,7 @@ def trap_hits(activity: Activity, predicted: pd.DataFrame, raw: dict) -> list[st
     for p in raw["posts"]:
         for t in p.get("traps", []):
             start = p["body"].find(t["text"])
-            traps.setdefault(p["post_id"], []).append(((start, start + len(t["text"])),
-                                                       t["kind"]))
+            traps.setdefault(p["post_id"], []).append(((start, start + len(t["text"])), t["kind"]))
     kinds = []
     for p in predicted.itertuples():
         for span, kind in traps.get(p.post_id, []):

@@ -20,14 +20,29 @@ and grouping on development data and, separately, on a blind evaluation corpus.
 """
 
 from ..thresholds import GROUPING_THRESHOLDS
+from .corrections import (
+    add_post,
+    dismiss_unit,
+    merge_groups,
+    move_units,
+    rename_group,
+    undo_correction,
+)
 from .detect import detect_cue, question_units, split_units
 from .embed import available_methods, default_method, embed_texts, question_content
 from .group import group_questions
-from .label import label_group, representative
+from .label import label_group, representative, say_aloud
 from .metric import concept_counts, question_groups
 
 __all__ = [
     "GROUPING_THRESHOLDS",
+    "add_post",
+    "dismiss_unit",
+    "merge_groups",
+    "move_units",
+    "rename_group",
+    "say_aloud",
+    "undo_correction",
     "available_methods",
     "concept_counts",
     "default_method",

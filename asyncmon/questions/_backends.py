@@ -186,14 +186,32 @@ def _load_minilm() -> tuple[Any, Any]:
     return session, tokenizer
 
 
+# Vectors of recently embedded texts: detection and grouping embed the same units, and a
+# dashboard embeds an activity again on every visit. Bounded: 20,000 vectors are 30 MB.
+_MINILM_CACHE: dict[str, np.ndarray] = {}
+_MINILM_CACHE_SIZE = 20_000
+
+
 class _MiniLM:
     """all-MiniLM-L6-v2, int8 ONNX on onnxruntime; mean pooling and L2 normalisation."""
 
     name = "minilm"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        session, tokenizer = _load_minilm()
         texts = list(texts)
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        missing = [t for t in dict.fromkeys(texts) if t not in _MINILM_CACHE]
+        if missing:
+            for text, vector in zip(missing, self._embed(missing)):
+                if len(_MINILM_CACHE) >= _MINILM_CACHE_SIZE:
+                    _MINILM_CACHE.pop(next(iter(_MINILM_CACHE)))  # the oldest entry
+                _MINILM_CACHE[text] = vector
+        for i, text in enumerate(texts):
+            out[i] = _MINILM_CACHE[text] if text in _MINILM_CACHE else self._embed([text])[0]
+        return out
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        session, tokenizer = _load_minilm()
         out = np.zeros((len(texts), 384), dtype=np.float32)
         if not texts:
             return out

@@ -143,11 +143,13 @@ def _silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
     groups = np.unique(labels)
     if not 1 < len(groups) < n:
         return -1.0
-    onehot = np.zeros((n, len(groups)))
-    onehot[np.arange(n), np.searchsorted(groups, labels)] = 1.0
-    sizes = onehot.sum(axis=0)
-    mean_to = (distance @ onehot) / sizes  # mean distance from each unit to each group
+    from scipy import sparse
+
     own = np.searchsorted(groups, labels)
+    onehot = sparse.csr_matrix((np.ones(n), (own, np.arange(n))), shape=(len(groups), n))
+    sizes = np.asarray(onehot.sum(axis=1)).ravel()
+    # mean distance from each unit to each group: O(n^2), whatever the number of groups
+    mean_to = np.asarray((onehot @ distance).T) / sizes
     own_size = sizes[own]
     cohesion = mean_to[np.arange(n), own] * own_size / np.maximum(own_size - 1, 1)
     mean_to[np.arange(n), own] = np.inf

@@ -13,7 +13,7 @@ from .detect import _words
 from .embed import _resolve, _unit_vectors
 from .group import _similarity
 
-__all__ = ["label_group", "representative"]
+__all__ = ["LABEL_CHARS", "label_group", "representative", "say_aloud"]
 
 # --------------------------------------------------------------------------------------
 # Describing a group
@@ -167,3 +167,38 @@ def representative(texts: Sequence[str], embeddings: Any = None, *, method: str 
     similarity = _similarity(embeddings)
     centrality = similarity.mean(axis=1)
     return texts[int(np.argmax(centrality))]
+
+
+#: The longest label shown for a group.
+LABEL_CHARS = 90
+_FILLER = re.compile(
+    r"^(?:(?:so+|ok(?:ay)?|um+|uh+|hm+|wait|hi|hey|hello|lol|also|and|but|like|honestly"
+    r"|basically|sorry|guys|all|everyone|ya+|yeah|ngl|tbh|idk|omg|quick question)\b[\s,.!:;-]*)+",
+    re.IGNORECASE,
+)
+
+
+def say_aloud(text: str, *, limit: int = LABEL_CHARS) -> str:
+    """A student's wording as a label a teacher can say aloud: at most ``limit`` characters.
+
+    White space is collapsed, leading fillers ("so", "ok", "hi all", "wait") are dropped,
+    the first letter is capitalised, and a long wording is cut at a word boundary with
+    an ellipsis. The words stay the student's.
+
+    Examples
+    --------
+    >>> say_aloud("so wait,   why does water move into the salty side??")
+    'Why does water move into the salty side??'
+    >>> say_aloud("why " * 40)[-4:], len(say_aloud("why " * 40))
+    ('why…', 88)
+    """
+    words = " ".join(str(text).split())
+    trimmed = _FILLER.sub("", words)
+    if len(trimmed) >= 8:
+        words = trimmed
+    if words:
+        words = words[0].upper() + words[1:]
+    if len(words) > limit:
+        cut = words.rfind(" ", 0, limit - 1)
+        words = words[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:-") + "…"
+    return words

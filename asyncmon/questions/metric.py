@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .corrections import apply_corrections
 from .detect import question_units
 from .embed import _resolve
 from .group import group_questions
-from .label import label_group, representative
+from .label import label_group, representative, say_aloud
 
 __all__ = ["concept_counts", "question_groups"]
 
@@ -37,13 +39,16 @@ _GROUP_COLUMNS = [
     "rank",
     "label",
     "representative",
+    "keywords",
     "students",
     "share",
     "student_ids",
     "post_ids",
+    "unit_ids",
     "examples",
     "answered",
     "answered_before_class",
+    "corrected",
     "method",
 ]
 
@@ -56,13 +61,16 @@ def question_groups(
     method: str = "auto",
     threshold: float | None = None,
     min_students: int = 2,
+    detector: str = "auto",
 ) -> pd.DataFrame:
     """The questions and confusions that several students raised, ranked, per activity.
 
     Only roster students' non-deleted posts are read (staff and authors not on the roster
-    are left out). Question units are grouped so that paraphrases fall together; a group
-    raised by at least ``min_students`` distinct students is a recurring question. The
-    top group of an activity is the candidate main gap.
+    are left out). Question units are found (:func:`question_units`) and grouped so that
+    paraphrases fall together (:func:`group_questions`); then the teacher's corrections
+    stored with the data (:mod:`asyncmon.questions.corrections`) are applied, in order.
+    A group raised by at least ``min_students`` distinct students is a recurring
+    question. The top group of an activity is the candidate main gap.
 
     Parameters
     ----------
@@ -72,25 +80,33 @@ def question_groups(
     method : {"auto", "minilm", "wordllama", "tfidf"}, default "auto"
         Embedding method (``"auto"``: the best installed; see :func:`default_method`).
     threshold : float, optional
-        Grouping cut (default per method, see ``GROUPING_THRESHOLDS``).
+        A fixed grouping cut (default: chosen per activity, see :func:`group_questions`).
     min_students : int, default 2
         Distinct students needed for a group to be listed.
+    detector : {"auto", "classifier", "cues"}, default "auto"
+        How units are found (see :func:`question_units`).
 
     Returns
     -------
     DataFrame
         One row per group: ``course_id, activity_id, rank`` (1 = most distinct students),
-        ``label`` (a few key words), ``representative`` (the most typical wording),
+        ``label`` (a question a teacher can say aloud: the teacher's name for the group,
+        or its most central wording trimmed to 90 characters), ``representative`` (that
+        wording in full), ``keywords`` (the key words its units share, a hint),
         ``students`` (distinct students), ``share`` (of the students who posted in the
-        activity), ``student_ids``, ``post_ids`` (lists), ``examples`` (up to three
-        wordings by different students, the representative first), ``answered`` (staff
-        replied to one of the group's posts), ``answered_before_class``, ``method``.
+        activity), ``student_ids``, ``post_ids``, ``unit_ids`` (lists; a unit id is
+        ``"<post_id>#<unit index>"``), ``examples`` (up to three wordings by different
+        students, the representative first), ``answered`` (staff replied to one of the
+        group's posts), ``answered_before_class``, ``corrected`` (a teacher's
+        correction changed the group), ``method``.
 
     Examples
     --------
     >>> from asyncmon import load_sample
     >>> g = question_groups(load_sample(), course_id="BIO101", activity_id="w2")
     >>> int(g.loc[0, "students"]) >= 4
+    True
+    >>> len(g.loc[0, "label"]) <= 90
     True
     """
     resolved = _resolve(method)
@@ -102,30 +118,46 @@ def question_groups(
         staff.rename(columns={"person_id": "author_id"}), on=["course_id", "author_id"]
     )
     starts = data.activities.set_index(["course_id", "activity_id"])["class_starts_at"]
+    corrections = getattr(data, "corrections", None)
     rows = []
     for (course, activity), group_posts in posts.groupby(["course_id", "activity_id"]):
-        units = question_units(group_posts[["post_id", "author_id", "body", "created_at"]])
-        if units.empty:
+        units = question_units(
+            group_posts[["post_id", "author_id", "body", "created_at"]], detector=detector
+        )
+        fixes = (
+            corrections[
+                (corrections["course_id"] == course) & (corrections["activity_id"] == activity)
+            ]
+            if corrections is not None
+            else None
+        )
+        if units.empty and (fixes is None or fixes.empty):
             continue
+        units["unit_id"] = units["post_id"] + "#" + units["unit_index"].astype(str)
         units["context"] = units["post_id"].map(
             dict(zip(group_posts["post_id"], group_posts["body"]))
         )
         grouped = group_questions(units, method=resolved, threshold=threshold)
+        names: dict[Any, str] = {}
+        touched: set[Any] = set()
+        if fixes is not None and not fixes.empty:
+            grouped, names, touched = apply_corrections(grouped, fixes, group_posts)
         posters = group_posts["author_id"].nunique()
         answers = replies[(replies["course_id"] == course)]
         rank = 0
-        for _, members in grouped.groupby("group", sort=True):
+        for key in _ranked(grouped):
+            members = grouped[grouped["group"] == key]
             authors = sorted(set(members["author_id"]))
             if len(authors) < min_students:
                 continue
             rank += 1
             texts = members["text"].tolist()
             typical = representative(texts, method=resolved)
+            typical_author = members.loc[members["text"] == typical, "author_id"].iloc[0]
             examples = [typical] + [
                 t
                 for t, a in zip(members["text"], members["author_id"])
-                if t != typical
-                and a != members.loc[members["text"] == typical, "author_id"].iloc[0]
+                if t != typical and a != typical_author
             ]
             post_ids = sorted(set(members["post_id"]))
             answering = answers[answers["parent_id"].isin(post_ids)]
@@ -134,21 +166,52 @@ def question_groups(
                     "course_id": course,
                     "activity_id": activity,
                     "rank": rank,
-                    "label": label_group(texts),
+                    "label": names.get(key) or say_aloud(typical),
                     "representative": typical,
+                    "keywords": _keywords(texts),
                     "students": len(authors),
                     "share": len(authors) / posters,
                     "student_ids": authors,
                     "post_ids": post_ids,
+                    "unit_ids": members["unit_id"].tolist(),
                     "examples": list(dict.fromkeys(examples))[:3],
                     "answered": not answering.empty,
                     "answered_before_class": bool(
                         (answering["created_at"] <= starts[(course, activity)]).any()
                     ),
+                    "corrected": key in touched,
                     "method": resolved,
                 }
             )
     return pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+
+
+def _keywords(texts: list[str]) -> str:
+    """The key words a group's units share; empty when they share none."""
+    words = label_group(texts)
+    stripped = {t.strip() for t in texts}
+    return "" if words in stripped or words.endswith("...") else words
+
+
+def _ranked(grouped: pd.DataFrame) -> list[Any]:
+    """Group keys by distinct students (descending), units (descending), earliest unit."""
+    if grouped.empty:
+        return []
+    if "created_at" in grouped.columns:
+        times = pd.to_datetime(grouped["created_at"], utc=True)
+        when = times.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
+        when[times.isna().to_numpy()] = np.inf
+    else:
+        when = np.arange(len(grouped), dtype=float)
+    order = []
+    keys = grouped["group"].tolist()
+    authors = grouped["author_id"].tolist()
+    for key in dict.fromkeys(keys):
+        members = [i for i, k in enumerate(keys) if k == key]
+        distinct = len({authors[i] for i in members if not pd.isna(authors[i])})
+        order.append((-distinct, -len(members), when[members].min(), members[0], key))
+    order.sort(key=lambda t: t[:4])
+    return [t[-1] for t in order]
 
 
 def concept_counts(data: Any, *, course_id: str, activity_id: str) -> list[tuple[str, int]]:
