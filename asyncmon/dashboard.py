@@ -27,6 +27,7 @@ from .brief import pre_class_brief
 from .coverage import acknowledgement_queue, acknowledgements, unacknowledged_students
 from .errors import WorkspaceError
 from .figures import acknowledgement_timeline, participation_heatmap
+from .group_editor import GroupEditor
 from .participation import repeat_absentees
 from .planning import FOLLOWUP_KINDS, activity_summary
 from .questions import concept_counts, question_groups
@@ -340,6 +341,7 @@ class PreClassDashboard:
         self.needs_you = w.HTML()
         self.needs_you.add_class("asyncmon-queue")
         self.groups_box = w.VBox()
+        self.editor = GroupEditor(workspace, self._on_correction)
         self.figures = w.VBox()
         self.gap = w.Dropdown(description="Main gap")
         self.gap.add_class("asyncmon-plan-gap")
@@ -469,6 +471,10 @@ class PreClassDashboard:
         self.groups_box.children = (
             groups_accordion(view.groups, names),
             w.HTML(f"<p>Concepts asked about:</p><ul>{concepts}</ul>" if concepts else ""),
+            self.editor.widget,
+        )
+        self.editor.show(
+            view.course_id, view.activity_id, view.groups, self._student_posts(*key), names
         )
         self.figures.children = (go.FigureWidget(view.heatmap), go.FigureWidget(view.timeline))
         self._fill_plan(view)
@@ -533,6 +539,29 @@ class PreClassDashboard:
             "followup_kind": self.followup.value or None,
             "followup_description": self.description.value.strip() or None,
         }
+
+    def _student_posts(self, course_id: str, activity_id: str) -> pd.DataFrame:
+        """The activity's non-deleted posts by students (what a missed question can be)."""
+        posts = self.data.posts
+        people = self.data.people
+        students = set(
+            people.loc[
+                (people["course_id"] == course_id) & (people["role"] == "student"), "person_id"
+            ]
+        )
+        mine = posts[
+            (posts["course_id"] == course_id)
+            & (posts["activity_id"] == activity_id)
+            & ~posts["deleted"]
+            & posts["author_id"].isin(students)
+        ]
+        return mine.sort_values("created_at")
+
+    def _on_correction(self) -> None:
+        """A group was corrected: read the workspace again and redraw this activity."""
+        self.data = self.workspace.load()
+        self._views.clear()
+        self.refresh()
 
     def _on_save(self, _button=None) -> None:
         self.workspace.save_plan(self.course.value, self.activity.value, **self.plan_values())

@@ -155,3 +155,43 @@ def test_notebook_and_server_command():
         "--preheat_kernel=True",
     ):
         assert flag in command
+
+
+def test_the_page_corrects_the_groups_and_shows_the_corrected_main_gap(workspace):
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    editor = app.editor
+    groups = app.view.groups
+    assert len(editor.group.options) == len(groups) >= 2
+    # rename the top group: the main-gap card and the brief use the teacher's words
+    editor.group.value = 0
+    editor.name.value = "Why does oxygen matter <at the end>?"
+    editor.rename.click()
+    assert editor.status.value == "Renamed."
+    assert app.view.groups.iloc[0]["label"] == "Why does oxygen matter <at the end>?"
+    assert "Why does oxygen matter &lt;at the end&gt;?" in app.cards.children[4].value
+    assert "Why does oxygen matter &lt;at the end&gt;?" in app.view.brief_html
+    # merge the second group into the first: one group fewer, the students add up
+    second = app.view.groups.iloc[1]
+    editor.group.value, editor.other.value = 0, 1
+    editor.merge.click()
+    merged = app.view.groups.iloc[0]
+    assert len(app.view.groups) == len(groups) - 1
+    assert set(second["student_ids"]) <= set(merged["student_ids"])
+    # dismiss a unit: it leaves the group
+    editor.group.value = 0
+    unit = editor.units.options[0][1]
+    editor.units.value = (unit,)
+    editor.dismiss.click()
+    assert unit not in app.view.groups.iloc[0]["unit_ids"]
+    stored = workspace.load().corrections
+    assert stored["action"].tolist() == ["rename", "merge", "dismiss"]
+    assert set(stored["created_by"]) == {"page"}
+    # undo twice: the merge is back to two groups, the rename stays
+    editor.undo.click()
+    editor.undo.click()
+    assert len(app.view.groups) == len(groups)
+    assert app.view.groups.iloc[0]["label"] == "Why does oxygen matter <at the end>?"
+    # an action without its pick says what to do
+    editor.units.value = ()
+    editor.move.click()
+    assert editor.status.value == "pick the units to move out"

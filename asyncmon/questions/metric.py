@@ -45,6 +45,7 @@ _GROUP_COLUMNS = [
     "student_ids",
     "post_ids",
     "unit_ids",
+    "unit_texts",
     "examples",
     "answered",
     "answered_before_class",
@@ -95,9 +96,10 @@ def question_groups(
         wording in full), ``keywords`` (the key words its units share, a hint),
         ``students`` (distinct students), ``share`` (of the students who posted in the
         activity), ``student_ids``, ``post_ids``, ``unit_ids`` (lists; a unit id is
-        ``"<post_id>#<unit index>"``), ``examples`` (up to three wordings by different
-        students, the representative first), ``answered`` (staff replied to one of the
-        group's posts), ``answered_before_class``, ``corrected`` (a teacher's
+        ``"<post_id>#<unit index>"``), ``unit_texts`` (their wordings), ``examples``
+        (up to three wordings by different students, the representative first),
+        ``answered`` (staff replied to one of the group's posts),
+        ``answered_before_class``, ``corrected`` (a teacher's
         correction changed the group), ``method``.
 
     Examples
@@ -174,6 +176,7 @@ def question_groups(
                     "student_ids": authors,
                     "post_ids": post_ids,
                     "unit_ids": members["unit_id"].tolist(),
+                    "unit_texts": texts,
                     "examples": list(dict.fromkeys(examples))[:3],
                     "answered": not answering.empty,
                     "answered_before_class": bool(
