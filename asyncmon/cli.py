@@ -248,9 +248,10 @@ def _metrics(args: argparse.Namespace) -> int:
         )
     for g in document["question_groups"]:
         if g["rank"] == 1:
+            hint = f" [key words: {g['keywords']}]" if g["keywords"] else ""
             print(
                 f"{g['course_id']} {g['activity_id']}: main gap candidate "
-                f"'{g['label']}' ({g['students']} students): {g['representative']}"
+                f"\"{g['label']}\" ({g['students']} students){hint}"
             )
     return 0
 

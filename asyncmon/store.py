@@ -244,15 +244,7 @@ class Workspace:
         """
         moment = format_utc(now or datetime.now(UTC))
         with self._transaction(write=True) as con:
-            found = con.execute(
-                "SELECT 1 FROM activities WHERE course_id = ? AND activity_id = ?",
-                (course_id, activity_id),
-            ).fetchone()
-            if not found:
-                raise WorkspaceError(
-                    f"activity {activity_id} of course {course_id} is not in the workspace; "
-                    "import its schedule first"
-                )
+            _require_activity(con, course_id, activity_id)
             previous = con.execute(
                 "SELECT created_at FROM plans WHERE course_id = ? AND activity_id = ?",
                 (course_id, activity_id),
@@ -292,15 +284,7 @@ class Workspace:
         """
         moment = format_utc(now or datetime.now(UTC))
         with self._transaction(write=True) as con:
-            found = con.execute(
-                "SELECT 1 FROM activities WHERE course_id = ? AND activity_id = ?",
-                (course_id, activity_id),
-            ).fetchone()
-            if not found:
-                raise WorkspaceError(
-                    f"activity {activity_id} of course {course_id} is not in the workspace; "
-                    "import its schedule first"
-                )
+            _require_activity(con, course_id, activity_id)
             (last,) = con.execute(
                 "SELECT COALESCE(MAX(CAST(correction_id AS INTEGER)), 0) FROM corrections "
                 "WHERE course_id = ? AND activity_id = ?",
@@ -333,6 +317,18 @@ class Workspace:
         return pd.DataFrame(
             [(i, pd.Timestamp(t), json.loads(f), json.loads(r)) for i, t, f, r in rows],
             columns=["import_id", "imported_at", "files", "report"],
+        )
+
+
+def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str) -> None:
+    found = con.execute(
+        "SELECT 1 FROM activities WHERE course_id = ? AND activity_id = ?",
+        (course_id, activity_id),
+    ).fetchone()
+    if not found:
+        raise WorkspaceError(
+            f"activity {activity_id} of course {course_id} is not in the workspace; "
+            "import its schedule first"
         )
 
 
