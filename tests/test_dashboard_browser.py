@@ -174,3 +174,42 @@ def test_hostile_student_text_shows_as_text_and_runs_nothing(browser, tmp_path):
         assert page.locator(".asyncmon-app a[href^='javascript']").count() == 0
         page.close()
     assert problems == []
+
+
+def test_a_teacher_renames_and_merges_question_groups_on_the_page(browser, tmp_path):
+    options = sample_import_options()
+    Workspace(tmp_path).import_sources(options.pop("files"), **options)
+    new_name = "Why does oxygen matter <b>at the end</b>?"
+    problems = []
+    with serve(tmp_path, now=NOW) as url:
+        page = open_page(browser, url, problems)
+        groups_before = page.eval_on_selector_all(
+            ".asyncmon-edit-group select option", "els => els.length"
+        )
+        assert groups_before >= 2
+        page.fill(".asyncmon-edit-name input", new_name)
+        page.click(".asyncmon-edit-rename")
+        page.wait_for_function(
+            "t => document.querySelector('.asyncmon-main-gap .am-card-value').innerText"
+            ".includes(t)",
+            arg=new_name,
+            timeout=60_000,
+        )
+        # shown as text: the <b> is not markup
+        assert page.locator(".asyncmon-main-gap b").count() == 0
+        # merge the second group into the first: one group fewer
+        page.select_option(".asyncmon-edit-other select", index=1)
+        page.click(".asyncmon-edit-merge")
+        page.wait_for_function(
+            "n => document.querySelectorAll('.asyncmon-edit-group select option').length === n",
+            arg=groups_before - 1,
+            timeout=60_000,
+        )
+        page.close()
+        # a new visit finds the corrected groups
+        page = open_page(browser, url, problems)
+        assert new_name in page.inner_text(".asyncmon-main-gap")
+        page.close()
+    stored = Workspace(tmp_path).load().corrections
+    assert stored["action"].tolist() == ["rename", "merge"]
+    assert problems == []
