@@ -251,7 +251,7 @@ def _metrics(args: argparse.Namespace) -> int:
             hint = f" [key words: {g['keywords']}]" if g["keywords"] else ""
             print(
                 f"{g['course_id']} {g['activity_id']}: main gap candidate "
-                f"\"{g['label']}\" ({g['students']} students){hint}"
+                f'"{g["label"]}" ({g["students"]} students){hint}'
             )
     return 0
 
