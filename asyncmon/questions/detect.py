@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import AsyncmonError, InvalidTableError
 
-__all__ = ["detect_cue", "question_units", "split_units"]
+__all__ = ["detect_cue", "not_about_the_subject", "question_units", "split_units"]
 
 # --------------------------------------------------------------------------------------
 # Sentence splitting
@@ -377,7 +377,11 @@ def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFra
             pieces.append((position, index, unit, detect_cue(unit)))
     scores = _classify(pieces, detector)
     rows = []
-    for (position, index, unit, cue), score in zip(pieces, scores):
+    for k, ((position, index, unit, cue), score) in enumerate(zip(pieces, scores)):
+        following = pieces[k + 1] if k + 1 < len(pieces) else None
+        after = following[2] if following is not None and following[0] == position else None
+        if not_about_the_subject(unit, after):
+            continue
         if score is None:
             if cue is not None:
                 rows.append((position, index, unit, cue, float("nan")))
@@ -429,3 +433,45 @@ def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> 
     texts = [p[2] for p in pieces]
     embeddings = embed_texts(texts, method=classifier.EMBEDDING_METHOD)
     return list(classifier.probabilities(texts, embeddings, [p[3] is not None for p in pieces]))
+
+
+# Questions about the course's logistics (deadlines, length, handing in, grading) are not
+# about the subject: they are not units (PRODUCT.md). Narrow on purpose: "on the exam"
+# can be a subject question ("how do I tell them apart on the exam?").
+_LOGISTICS = re.compile(
+    r"\b(?:due(?:\s+date)?|deadline|extension|word\s+(?:limit|count)|words?\s+(?:limit|max)"
+    r"|count\s+towards|hand(?:ed)?\s+in|submit(?:ted)?|submission|graded|grading|rubric"
+    r"|recorded|right\s+thread|on\s+paper|how\s+many\s+(?:words|replies|posts|sentences|pages)"
+    r"|(?:reply|respond)\s+to\s+(?:two|2|three|3)\s+(?:people|posts|classmates))\b",
+    re.IGNORECASE,
+)
+# A question the writer answers at once is rhetorical: "Why does this matter? Because..."
+_SELF_ANSWER = re.compile(
+    r"^(?:because|cause|'cause|bc|simple[:,]|easy[:,]|the answer is|answer:|well,? because)\b",
+    re.IGNORECASE,
+)
+
+
+def not_about_the_subject(unit: str, following: str | None = None) -> bool:
+    """Whether a question-like unit is not a question unit: logistics, or self-answered.
+
+    Parameters
+    ----------
+    unit : str
+        The unit.
+    following : str, optional
+        The next unit of the same post: a question answered at once ("Why does this
+        matter? Because...") is rhetorical.
+
+    Examples
+    --------
+    >>> not_about_the_subject("Is the word count 250 including the examples?")
+    True
+    >>> not_about_the_subject("Why is it a limit?", "Because you can't divide by zero.")
+    True
+    >>> not_about_the_subject("Why is it a limit?", "I don't see it.")
+    False
+    """
+    if _LOGISTICS.search(unit):
+        return True
+    return following is not None and "?" in unit and bool(_SELF_ANSWER.match(following.strip()))
