@@ -111,3 +111,22 @@ def test_the_bounded_path_equals_the_exact_tree_cut():
         # the same partition (labels may be numbered differently)
         pairs = set(zip(exact.tolist(), bounded.tolist()))
         assert len(pairs) == len(set(exact.tolist())) == len(set(bounded.tolist()))
+
+
+def test_logistics_and_self_answered_questions_are_not_units():
+    posts = pd.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3"],
+            "author_id": ["a", "b", "c"],
+            "body": [
+                # 0 logistics (not a unit), 1 a question about the subject
+                "Is the word count 250 including the examples? Why does the bulb dim?",
+                # 0 answered at once (rhetorical), 1 the answer
+                "Why do houses use parallel? Because each lamp can be switched alone.",
+                # 0 a question, 1 a confusion (not an answer)
+                "Why do houses use parallel? I don't get that.",
+            ],
+        }
+    )
+    units = question_units(posts, detector="cues")
+    assert list(zip(units["post_id"], units["unit_index"])) == [("p1", 1), ("p3", 0), ("p3", 1)]
