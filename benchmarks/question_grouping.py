@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import _corpus  # noqa: E402
 
 from asyncmon.questions import group_questions, question_units, split_units  # noqa: E402
+from asyncmon.questions.detect import agreement_replies  # noqa: E402
 
 FIXED_CUT = 0.55  # the best single cut on the development activities (median ARI)
 
@@ -102,12 +103,20 @@ def end_to_end(activity: _corpus.Activity, units: pd.DataFrame) -> dict:
     for q, a in zip(activity.agreements["question"], activity.agreements["author_id"]):
         raisers.setdefault(q, set()).add(a)
     top_true = sorted(raisers, key=lambda q: -len(raisers[q]))[:3]
+    # rank the found groups as question_groups does: distinct students, agreeing
+    # replies ("same", "+1") counted with the group they reply to
+    posts = activity.student_posts[["post_id", "author_id", "parent_id", "body"]]
+    agreeing = agreement_replies(posts, grouped)
+    group_of = grouped.groupby("post_id")["group"].agg(lambda g: g.mode().iloc[0])
+    students = {g: set(part["author_id"]) for g, part in grouped.groupby("group")}
+    for parent, author in zip(agreeing["parent_id"], agreeing["author_id"]):
+        students[group_of[parent]].add(author)
+    order = sorted(students, key=lambda g: (-len(students[g]), g))
     top_found = []
-    for _, members in grouped.groupby("group", sort=True):
+    for key in order[:3]:
+        members = grouped[grouped["group"] == key]
         labels = [activity.units["question"].iloc[g] for g in members["gold"] if g >= 0]
         top_found.append(max(set(labels), key=labels.count) if labels else None)
-        if len(top_found) == 3:
-            break
     return {
         "ari_e2e": _corpus.ari(truth, got),
         "top3": len(set(top_true) & set(top_found)),

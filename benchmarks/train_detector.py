@@ -11,8 +11,8 @@ units as the product splits it; a unit is a positive when it overlaps a labelled
 question unit. The regularisation and the probability cut are chosen by leaving one
 development activity out at a time, by F0.5 (precision weighs more than recall: a
 statement taken for a question can become the label of the main gap), with the logistics
-and self-answer rules applied after the classifier as ``question_units`` applies them. The blind corpus (``benchmarks/blind/``) is never
-read here.
+and self-answer rules applied after the classifier as ``question_units`` applies them.
+The blind corpus (``benchmarks/blind/``) is never read here.
 """
 
 from __future__ import annotations

@@ -189,3 +189,25 @@ def test_undo_with_nothing_to_undo_and_a_bad_group_say_so(workspace):
         rename_group(workspace, {"label": "x"}, "y")
     with pytest.raises(AsyncmonError, match="not in the workspace"):
         move_units(workspace, "BIO101", "w99", ["p1#0"])
+
+
+def test_an_agreeing_reply_adds_its_author_to_the_group(workspace):
+    data = workspace.load()
+    groups = question_groups(data, course_id="BIO101", activity_id="w2", min_students=1)
+    top = groups.iloc[0]
+    parent = top["unit_ids"][0].split("#")[0]
+    # a student of BIO101 who is not in the top group replies "same!!" to one of its posts
+    people = data.people
+    students = people[(people["course_id"] == "BIO101") & (people["role"] == "student")]
+    newcomer = next(s for s in students["person_id"] if s not in set(top["student_ids"]))
+    posts = (
+        "course_id,activity_id,post_id,parent_id,author_id,created_at,body\n"
+        f"BIO101,w2,agree-1,{parent},{newcomer},2025-02-23T10:00:00Z,same!!\n"
+    )
+    workspace.import_sources([("more.csv", posts.encode())])
+    after = question_groups(workspace.load(), course_id="BIO101", activity_id="w2", min_students=1)
+    grown = after[after["unit_ids"].apply(lambda ids: top["unit_ids"][0] in ids)].iloc[0]
+    assert newcomer in grown["student_ids"]
+    assert grown["students"] == top["students"] + 1
+    assert grown["agreements"] == top["agreements"] + 1
+    assert "agree-1" in grown["post_ids"]

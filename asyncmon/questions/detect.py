@@ -16,7 +16,14 @@ import pandas as pd
 
 from ..errors import AsyncmonError, InvalidTableError
 
-__all__ = ["detect_cue", "not_about_the_subject", "question_units", "split_units"]
+__all__ = [
+    "agreement_replies",
+    "detect_cue",
+    "is_agreement",
+    "not_about_the_subject",
+    "question_units",
+    "split_units",
+]
 
 # --------------------------------------------------------------------------------------
 # Sentence splitting
@@ -475,3 +482,58 @@ def not_about_the_subject(unit: str, following: str | None = None) -> bool:
     if _LOGISTICS.search(unit):
         return True
     return following is not None and "?" in unit and bool(_SELF_ANSWER.match(following.strip()))
+
+
+# "same", "+1", "this!!", "me too", "same question", "was wondering this too": a reply that
+# only agrees. It is not a unit, but its author raised the question they agree with.
+_AGREEMENT = re.compile(
+    r"^(?:(?:\+1|same(?:\s+(?:here|question|problem|thing|confusion))?|this|me\s+too|ditto"
+    r"|agreed|exactly|yes|yeah|honestly|tbh|lol|haha|please|someone|anyone|pls|!|\.)"
+    r"[\s!.,:)]*)+"
+    r"(?:(?:i\s+)?(?:was\s+)?wondering\s+(?:this|that|the\s+same)(?:\s+too)?"
+    r"|(?:this|that|it)\s+(?:bugs|confuses|gets)\s+me\s+too"
+    r"|(?:this\s+is\s+)?(?:exactly\s+)?my\s+(?:problem|question)(?:\s+too)?)?[\s!.,:)]*$",
+    re.IGNORECASE,
+)
+_AGREEMENT_ALONE = re.compile(
+    r"^(?:yeah\s+)?(?:this|that|it)\s+(?:bugs|confuses|gets)\s+me\s+too[\s!.]*$"
+    r"|^(?:i\s+)?(?:was\s+)?wondering\s+(?:this|that|the\s+same)(?:\s+too)?[\s!.]*$",
+    re.IGNORECASE,
+)
+
+
+def is_agreement(body: str) -> bool:
+    """Whether a post only agrees ("same", "+1", "this!!", "me too", "same question").
+
+    Examples
+    --------
+    >>> [is_agreement(b) for b in ["same!!", "+1 was wondering this too", "this!!",
+    ...                            "same, but why does it dim?", "Same reasoning as Ana."]]
+    [True, True, True, False, False]
+    """
+    text = " ".join(str(body).split())
+    if not text or len(text) > 80:
+        return False
+    return bool(_AGREEMENT.match(text) or _AGREEMENT_ALONE.match(text))
+
+
+def agreement_replies(posts: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Replies that only agree with a post holding question units, and that post.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        ``post_id, author_id, parent_id, body`` (the activity's student posts).
+    units : DataFrame
+        The activity's question units: ``post_id`` (and anything else).
+
+    Returns
+    -------
+    DataFrame
+        ``post_id, author_id, parent_id``: one row per agreeing reply whose parent has a
+        unit; the agreeing author raised the parent's question too.
+    """
+    with_units = set(units["post_id"])
+    replies = posts[posts["parent_id"].isin(with_units) & ~posts["post_id"].isin(with_units)]
+    agreeing = replies[[is_agreement(b) for b in replies["body"]]]
+    return agreeing[["post_id", "author_id", "parent_id"]].reset_index(drop=True)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .corrections import apply_corrections
-from .detect import question_units
+from .detect import agreement_replies, question_units
 from .embed import _resolve
 from .group import group_questions
 from .label import label_group, representative, say_aloud
@@ -46,6 +46,7 @@ _GROUP_COLUMNS = [
     "post_ids",
     "unit_ids",
     "unit_texts",
+    "agreements",
     "examples",
     "answered",
     "answered_before_class",
@@ -70,8 +71,9 @@ def question_groups(
     are left out). Question units are found (:func:`question_units`) and grouped so that
     paraphrases fall together (:func:`group_questions`); then the teacher's corrections
     stored with the data (:mod:`asyncmon.questions.corrections`) are applied, in order.
-    A group raised by at least ``min_students`` distinct students is a recurring
-    question. The top group of an activity is the candidate main gap.
+    A reply that only agrees ("same", "+1", "this!!") adds its author to the group of
+    the post it replies to. A group raised by at least ``min_students`` distinct
+    students is a recurring question. The top group of an activity is the candidate main gap.
 
     Parameters
     ----------
@@ -96,7 +98,8 @@ def question_groups(
         wording in full), ``keywords`` (the key words its units share, a hint),
         ``students`` (distinct students), ``share`` (of the students who posted in the
         activity), ``student_ids``, ``post_ids``, ``unit_ids`` (lists; a unit id is
-        ``"<post_id>#<unit index>"``), ``unit_texts`` (their wordings), ``examples``
+        ``"<post_id>#<unit index>"``), ``unit_texts`` (their wordings), ``agreements``
+        (agreeing replies counted in ``students``), ``examples``
         (up to three wordings by different students, the representative first),
         ``answered`` (staff replied to one of the group's posts),
         ``answered_before_class``, ``corrected`` (a teacher's
@@ -144,12 +147,16 @@ def question_groups(
         touched: set[Any] = set()
         if fixes is not None and not fixes.empty:
             grouped, names, touched = apply_corrections(grouped, fixes, group_posts)
+        agreeing = _agreeing(group_posts, grouped)
         posters = group_posts["author_id"].nunique()
         answers = replies[(replies["course_id"] == course)]
         rank = 0
-        for key in _ranked(grouped):
+        for key in _ranked(pd.concat([grouped, agreeing], ignore_index=True)):
             members = grouped[grouped["group"] == key]
-            authors = sorted(set(members["author_id"]))
+            if members.empty:
+                continue
+            agree = agreeing[agreeing["group"] == key]
+            authors = sorted(set(members["author_id"]) | set(agree["author_id"]))
             if len(authors) < min_students:
                 continue
             rank += 1
@@ -161,8 +168,8 @@ def question_groups(
                 for t, a in zip(members["text"], members["author_id"])
                 if t != typical and a != typical_author
             ]
-            post_ids = sorted(set(members["post_id"]))
-            answering = answers[answers["parent_id"].isin(post_ids)]
+            post_ids = sorted(set(members["post_id"]) | set(agree["post_id"]))
+            answering = answers[answers["parent_id"].isin(set(members["post_id"]))]
             rows.append(
                 {
                     "course_id": course,
@@ -177,6 +184,7 @@ def question_groups(
                     "post_ids": post_ids,
                     "unit_ids": members["unit_id"].tolist(),
                     "unit_texts": texts,
+                    "agreements": len(agree),
                     "examples": list(dict.fromkeys(examples))[:3],
                     "answered": not answering.empty,
                     "answered_before_class": bool(
@@ -187,6 +195,20 @@ def question_groups(
                 }
             )
     return pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+
+
+def _agreeing(posts: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:
+    """Agreeing replies ("same", "+1") with the group of the post they agree with."""
+    columns = ["post_id", "author_id", "created_at", "group"]
+    if grouped.empty:
+        return pd.DataFrame(columns=columns)
+    agree = agreement_replies(posts[["post_id", "author_id", "parent_id", "body"]], grouped)
+    if agree.empty:
+        return pd.DataFrame(columns=columns)
+    group_of = grouped.groupby("post_id")["group"].agg(lambda g: g.mode().iloc[0])
+    agree["group"] = agree["parent_id"].map(group_of)
+    agree["created_at"] = agree["post_id"].map(dict(zip(posts["post_id"], posts["created_at"])))
+    return agree[columns]
 
 
 def _keywords(texts: list[str]) -> str:
