@@ -535,5 +535,5 @@ def agreement_replies(posts: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """
     with_units = set(units["post_id"])
     replies = posts[posts["parent_id"].isin(with_units) & ~posts["post_id"].isin(with_units)]
-    agreeing = replies[[is_agreement(b) for b in replies["body"]]]
+    agreeing = replies[replies["body"].map(is_agreement).astype(bool)]
     return agreeing[["post_id", "author_id", "parent_id"]].reset_index(drop=True)
