@@ -77,7 +77,7 @@ def features(texts: Sequence[str], embeddings: np.ndarray, cues: Sequence[bool])
 
 
 @functools.cache
-def _weights() -> tuple[np.ndarray, float, float] | None:
+def _weights() -> tuple[np.ndarray, float, float, float] | None:
     resource = importlib.resources.files("asyncmon.questions") / "detector.npz"
     if not resource.is_file():
         return None
@@ -86,6 +86,7 @@ def _weights() -> tuple[np.ndarray, float, float] | None:
             saved["coef"].astype(np.float64),
             float(saved["intercept"]),
             float(saved["threshold"]),
+            float(saved["threshold_without_cue"]),
         )
 
 
@@ -94,10 +95,16 @@ def is_available(method: str) -> bool:
     return method == EMBEDDING_METHOD and _weights() is not None
 
 
-def threshold() -> float:
-    """The probability from which a unit counts (chosen on development data)."""
+def threshold(*, cue: bool = True) -> float:
+    """The probability from which a unit counts (chosen on development data).
+
+    A unit on which no cue fires needs a higher probability (``cue=False``): without a
+    cue, a hedged statement ("I'm fairly convinced that ...") looks like a doubt.
+    """
     weights = _weights()
-    return weights[2] if weights else 0.5
+    if weights is None:
+        return 0.5
+    return weights[2] if cue else weights[3]
 
 
 def probabilities(texts: Sequence[str], embeddings: np.ndarray, cues: Sequence[bool]) -> Any:
@@ -105,7 +112,7 @@ def probabilities(texts: Sequence[str], embeddings: np.ndarray, cues: Sequence[b
     weights = _weights()
     if weights is None:
         raise FileNotFoundError("detector.npz is not installed with asyncmon.questions")
-    coef, intercept, _ = weights
+    coef, intercept = weights[0], weights[1]
     if not len(texts):
         return np.zeros(0)
     score = features(texts, embeddings, cues) @ coef + intercept

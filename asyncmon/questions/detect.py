@@ -392,7 +392,7 @@ def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFra
         if score is None:
             if cue is not None:
                 rows.append((position, index, unit, cue, float("nan")))
-        elif score >= _classifier_cut():
+        elif score >= _classifier_cut(cue is not None):
             rows.append((position, index, unit, cue or "classifier", score))
     positions = [r[0] for r in rows]
     source = posts.iloc[positions].reset_index(drop=True)
@@ -414,10 +414,10 @@ def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFra
 DETECTORS = ("auto", "classifier", "cues")
 
 
-def _classifier_cut() -> float:
+def _classifier_cut(cue: bool) -> float:
     from . import classifier
 
-    return classifier.threshold()
+    return classifier.threshold(cue=cue)
 
 
 def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> list:
