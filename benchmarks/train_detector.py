@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import _corpus  # noqa: E402
 
 from asyncmon.questions import classifier, detect_cue, embed_texts, split_units  # noqa: E402
-from asyncmon.questions.detect import not_about_the_subject  # noqa: E402
+from asyncmon.questions.detect import ruled_out  # noqa: E402
 
 OUT = ROOT / "asyncmon" / "questions" / "detector.npz"
 GRID_C = (0.3, 1.0, 3.0, 10.0)
@@ -54,7 +54,7 @@ def units_of(activity: _corpus.Activity) -> pd.DataFrame:
                     "text": text,
                     "start": start,
                     "end": end,
-                    "ruled_out": not_about_the_subject(text, following),
+                    "ruled_out": ruled_out(text, following),
                 }
             )
     frame = pd.DataFrame(rows, columns=["post_id", "text", "start", "end", "ruled_out"])

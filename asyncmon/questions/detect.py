@@ -20,7 +20,7 @@ __all__ = [
     "agreement_replies",
     "detect_cue",
     "is_agreement",
-    "not_about_the_subject",
+    "ruled_out",
     "question_units",
     "split_units",
 ]
@@ -387,7 +387,7 @@ def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFra
     for k, ((position, index, unit, cue), score) in enumerate(zip(pieces, scores)):
         following = pieces[k + 1] if k + 1 < len(pieces) else None
         after = following[2] if following is not None and following[0] == position else None
-        if not_about_the_subject(unit, after):
+        if ruled_out(unit, after):
             continue
         if score is None:
             if cue is not None:
@@ -459,8 +459,21 @@ _SELF_ANSWER = re.compile(
 )
 
 
-def not_about_the_subject(unit: str, following: str | None = None) -> bool:
-    """Whether a question-like unit is not a question unit: logistics, or self-answered.
+# "I'm fairly convinced that ...", "I'm pretty sure ...", "I am certain ...": confidence,
+# not doubt ("I'm not sure" starts otherwise).
+_CONFIDENT = re.compile(
+    r"^(?:i'm|i am|im|i['’]m)\s+(?:(?:fairly|pretty|quite|very|totally|completely|100%)\s+)?"
+    r"(?:convinced|sure|certain|confident|positive)\b(?!\s+(?:if|whether|why|how|what|about))",
+    re.IGNORECASE,
+)
+
+
+def ruled_out(unit: str, following: str | None = None) -> bool:
+    """Whether a question-like unit is not a question unit by the definition.
+
+    Three cases: a question about the course's logistics (not about the subject); a
+    question its writer answers at once (rhetorical); a statement of confidence without
+    a question mark ("I'm fairly convinced that ...": the writer does not doubt).
 
     Parameters
     ----------
@@ -472,14 +485,20 @@ def not_about_the_subject(unit: str, following: str | None = None) -> bool:
 
     Examples
     --------
-    >>> not_about_the_subject("Is the word count 250 including the examples?")
+    >>> ruled_out("Is the word count 250 including the examples?")
     True
-    >>> not_about_the_subject("Why is it a limit?", "Because you can't divide by zero.")
+    >>> ruled_out("Why is it a limit?", "Because you can't divide by zero.")
     True
-    >>> not_about_the_subject("Why is it a limit?", "I don't see it.")
+    >>> ruled_out("Why is it a limit?", "I don't see it.")
+    False
+    >>> ruled_out("I'm fairly convinced that diffusion needs no energy.")
+    True
+    >>> ruled_out("I'm pretty sure diffusion needs no energy, right?")
     False
     """
     if _LOGISTICS.search(unit):
+        return True
+    if "?" not in unit and _CONFIDENT.match(unit.strip()):
         return True
     return following is not None and "?" in unit and bool(_SELF_ANSWER.match(following.strip()))
 

@@ -239,17 +239,20 @@ def _ranked(grouped: pd.DataFrame) -> list[Any]:
     return [t[-1] for t in order]
 
 
-def concept_counts(data: Any, *, course_id: str, activity_id: str) -> list[tuple[str, int]]:
+def concept_counts(
+    data: Any, *, course_id: str, activity_id: str, detector: str = "auto"
+) -> list[tuple[str, int]]:
     """How many distinct students asked about each concept the teacher tracks.
 
     A student asked about a concept when one of their question units names it (case
     insensitive, plural allowed). Returns ``(concept, students)`` pairs in the order the
-    activity lists its concepts; empty when it lists none.
+    activity lists its concepts; empty when it lists none. ``detector`` is passed to
+    :func:`question_units`.
 
     Examples
     --------
     >>> from asyncmon import load_sample
-    >>> concept_counts(load_sample(), course_id="BIO101", activity_id="w2")
+    >>> concept_counts(load_sample(), course_id="BIO101", activity_id="w2", detector="cues")
     [('diffusion', 0), ('osmosis', 1), ('active transport', 1)]
     """
     acts = data.activities.set_index(["course_id", "activity_id"])
@@ -257,7 +260,8 @@ def concept_counts(data: Any, *, course_id: str, activity_id: str) -> list[tuple
     if not concepts:
         return []
     units = question_units(
-        _student_posts(data, course_id, activity_id)[["post_id", "author_id", "body"]]
+        _student_posts(data, course_id, activity_id)[["post_id", "author_id", "body"]],
+        detector=detector,
     )
     counts = []
     for concept in concepts:
