@@ -59,34 +59,33 @@ class GroupEditor:
         self.course_id = self.activity_id = ""
         wide = w.Layout(width="70%")
         button = w.Layout(width="auto", min_width="230px")
-        self.group = w.Dropdown(description="Group", layout=wide)
-        self.group.add_class("asyncmon-edit-group")
-        self.other = w.Dropdown(description="Merge in", layout=wide)
-        self.other.add_class("asyncmon-edit-other")
-        self.merge = w.Button(description="Merge into the group", layout=button)
-        self.merge.add_class("asyncmon-edit-merge")
-        self.name = w.Text(
-            description="New name", placeholder="the question in your words", layout=wide
+
+        def control(css: str, widget):
+            widget.add_class(f"asyncmon-edit-{css}")  # what the browser tests select
+            return widget
+
+        self.group = control("group", w.Dropdown(description="Group", layout=wide))
+        self.other = control("other", w.Dropdown(description="Merge in", layout=wide))
+        self.merge = control("merge", w.Button(description="Merge into the group", layout=button))
+        self.name = control(
+            "name",
+            w.Text(description="New name", placeholder="the question in your words", layout=wide),
         )
-        self.name.add_class("asyncmon-edit-name")
-        self.rename = w.Button(description="Rename the group", layout=button)
-        self.rename.add_class("asyncmon-edit-rename")
-        self.units = w.SelectMultiple(
-            description="Units", layout=w.Layout(width="95%", height="110px")
+        self.rename = control("rename", w.Button(description="Rename the group", layout=button))
+        self.units = control(
+            "units",
+            w.SelectMultiple(description="Units", layout=w.Layout(width="95%", height="110px")),
         )
-        self.units.add_class("asyncmon-edit-units")
-        self.move = w.Button(description="Move out as a new question", layout=button)
-        self.move.add_class("asyncmon-edit-move")
-        self.dismiss = w.Button(description="Not a question", layout=button)
-        self.dismiss.add_class("asyncmon-edit-dismiss")
-        self.post = w.Dropdown(description="Missed post", layout=wide)
-        self.post.add_class("asyncmon-edit-post")
-        self.add = w.Button(description="Add the post to the group", layout=button)
-        self.add.add_class("asyncmon-edit-add")
-        self.undo = w.Button(description="Undo the latest correction", layout=button)
-        self.undo.add_class("asyncmon-edit-undo")
-        self.status = w.Label()
-        self.status.add_class("asyncmon-edit-status")
+        self.move = control(
+            "move", w.Button(description="Move out as a new question", layout=button)
+        )
+        self.dismiss = control("dismiss", w.Button(description="Not a question", layout=button))
+        self.post = control("post", w.Dropdown(description="Missed post", layout=wide))
+        self.add = control("add", w.Button(description="Add the post to the group", layout=button))
+        self.undo = control(
+            "undo", w.Button(description="Undo the latest correction", layout=button)
+        )
+        self.status = control("status", w.Label())
         self.group.observe(lambda _change: self._fill_units(), names="value")
         for button, action in (
             (self.merge, self._merge),
