@@ -54,7 +54,11 @@ def known_at(data: ClassData, moment: pd.Timestamp) -> ClassData:
 
 def default_activity(data: ClassData, now: pd.Timestamp) -> tuple[str, str]:
     """The activity whose class comes next (or, when none is ahead, the latest one)."""
-    acts = data.activities.sort_values(["class_starts_at", "course_id", "activity_id"])
+    return _next_class(data.activities, now)
+
+
+def _next_class(activities: pd.DataFrame, now: pd.Timestamp) -> tuple[str, str]:
+    acts = activities.sort_values(["class_starts_at", "course_id", "activity_id"])
     if acts.empty:
         raise WorkspaceError("the workspace holds no activities; import a schedule first")
     ahead = acts[acts["class_starts_at"] >= now]
@@ -426,7 +430,10 @@ class PreClassDashboard:
         options = self._activity_options(change["new"])
         self.activity.unobserve(self._on_activity, names="value")
         self.activity.options = options
-        self.activity.value = options[-1][1] if options else None
+        # the course's next class (or its latest one when none is ahead), as on arrival
+        moment = self.now if self.now is not None else pd.Timestamp.now(tz="UTC")
+        course = self.data.activities[self.data.activities["course_id"] == change["new"]]
+        self.activity.value = _next_class(course, moment)[1] if options else None
         self.activity.observe(self._on_activity, names="value")
         self.refresh()
 

@@ -91,7 +91,9 @@ def test_the_plan_form_saves_and_comes_back(workspace):
 def test_switching_course_and_activity_follows(workspace):
     app = PreClassDashboard(workspace, now=NOW, method="tfidf")
     app.course.value = "HIS210"
-    assert app.activity.value == "w7" and app.view.course_id == "HIS210"
+    # NOW is Mon 10 Mar 20:00 UTC; HIS210's w3 class was Tue 4 Mar, w4's is Tue 11 Mar
+    # 10:30 New York (14:30 UTC): the next class, not the term's last activity (w7)
+    assert app.activity.value == "w4" and app.view.course_id == "HIS210"
     app.activity.value = "w3"
     assert app.view.activity_id == "w3" and "w3" in app.headline.value
 

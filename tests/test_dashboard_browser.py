@@ -138,6 +138,20 @@ def test_a_teacher_reads_the_class_plans_and_finds_the_plan_again(browser, sampl
         )
         assert card(page, "asyncmon-coverage") == coverage
         assert "w3" in page.inner_text(".asyncmon-title")
+
+        # another course opens on its next class: HIS210 w4 (Tue 11 Mar 10:30 New York),
+        # not the term's last activity
+        courses = page.eval_on_selector_all(
+            ".asyncmon-course select option", "els => els.map(e => e.textContent)"
+        )
+        page.select_option(
+            ".asyncmon-course select", label=next(c for c in courses if c.startswith("HIS210"))
+        )
+        page.wait_for_function(
+            "document.querySelector('.asyncmon-title').innerText.includes('Imperialism')",
+            timeout=60_000,
+        )
+        assert page.inner_text(".asyncmon-title").strip().startswith("w4 ·")
         page.close()
     stored = Workspace(sample_workspace).load().plans
     assert stored.set_index("activity_id").loc["w4", "followup_kind"] == "debate"
