@@ -578,6 +578,21 @@ class PreClassDashboard:
         self.saved.value = "Plan saved."
 
 
+def _wait_for_visitor() -> None:
+    """In a preheated Voila kernel, wait until a visitor arrives before reading anything.
+
+    A preheated kernel runs the notebook before anyone asks; what it read then (plans,
+    corrections, imports, the time) would be stale for its visitor. Voila's
+    ``wait_for_request`` blocks only in a preheated kernel and returns at once anywhere
+    else (nbclient, JupyterLab, a kernel started for the request).
+    """
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # not served by Voila
+        return
+    wait_for_request()
+
+
 def build_app(workspace: str | Path | None = None, *, now: datetime | str | None = None):
     """The pre-class dashboard widget for a workspace.
 
@@ -590,6 +605,9 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
     now : datetime or str, optional
         The moment to look from. Default: ``ASYNCMON_NOW`` when set (demos replay a moment
         of the sample term), else the real now.
+
+    In a preheated Voila kernel the workspace is read when a visitor arrives, not when
+    the kernel is heated: a plan or a correction saved since is on the page.
     """
     folder = workspace or os.environ.get(WORKSPACE_VARIABLE)
     if not folder:
@@ -597,6 +615,7 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
             f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
             "with 'asyncmon dashboard --workspace DIR'"
         )
+    _wait_for_visitor()
     moment = now or os.environ.get(NOW_VARIABLE) or None
     app = PreClassDashboard(
         Workspace(folder, create=False), now=pd.Timestamp(moment) if moment else None

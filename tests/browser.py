@@ -73,6 +73,7 @@ def serve(
     now: str | None = None,
     timeout: float = 120,
     notebook: str = "pre_class_dashboard",
+    preheat: bool = False,
 ):
     """Serve the dashboard of ``workspace``; yield its URL; stop the server after."""
     port = free_port()
@@ -81,7 +82,7 @@ def serve(
         env[NOW_VARIABLE] = now
     log = open(workspace / "voila.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        voila_command(notebook_path(notebook), port=port, preheat=False),
+        voila_command(notebook_path(notebook), port=port, preheat=preheat),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

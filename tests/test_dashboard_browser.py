@@ -227,3 +227,32 @@ def test_a_teacher_renames_and_merges_question_groups_on_the_page(browser, tmp_p
     stored = Workspace(tmp_path).load().corrections
     assert stored["action"].tolist() == ["rename", "merge"]
     assert problems == []
+
+
+def test_with_the_default_preheated_server_a_new_visitor_sees_what_was_saved(browser, tmp_path):
+    options = sample_import_options()
+    Workspace(tmp_path).import_sources(options.pop("files"), **options)
+    problems = []
+    with serve(tmp_path, now=NOW, preheat=True) as url:
+        page = open_page(browser, url, problems)
+        page.fill(".asyncmon-plan-feedback textarea", "Start from the candle demo")
+        page.click(".asyncmon-plan-save")
+        page.wait_for_function(
+            "document.querySelector('.asyncmon-plan-saved').innerText.includes('Plan saved')",
+            timeout=60_000,
+        )
+        page.fill(".asyncmon-edit-name input", "Where does the oxygen go?")
+        page.click(".asyncmon-edit-rename")
+        page.wait_for_function(
+            "document.querySelector('.asyncmon-main-gap .am-card-value').innerText"
+            ".includes('Where does the oxygen go?')",
+            timeout=60_000,
+        )
+        page.close()
+        # the kernel heated for the next visitor ran before the save: it must read the
+        # workspace when the visitor arrives
+        page = open_page(browser, url, problems)
+        assert page.input_value(".asyncmon-plan-feedback textarea") == "Start from the candle demo"
+        assert "Where does the oxygen go?" in page.inner_text(".asyncmon-main-gap")
+        page.close()
+    assert problems == []
