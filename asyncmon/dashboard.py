@@ -40,6 +40,7 @@ __all__ = ["ActivityView", "PreClassDashboard", "activity_view", "build_app", "d
 WORKSPACE_VARIABLE = "ASYNCMON_WORKSPACE"
 NOW_VARIABLE = "ASYNCMON_NOW"
 _HOUR = pd.Timedelta(hours=1)
+_STALE_AFTER = pd.Timedelta(minutes=5)  # a page looking from the real now is redrawn after
 
 
 def known_at(data: ClassData, moment: pd.Timestamp) -> ClassData:
@@ -325,7 +326,9 @@ class PreClassDashboard:
         self.workspace = workspace
         self.now = pd.Timestamp(now) if now is not None else None
         self.method = method
+        self.version = workspace.version()
         self.data = workspace.load()
+        self.computed_at = pd.Timestamp.now(tz="UTC")
         self._views: dict[tuple[str, str], ActivityView] = {}
         moment = self.now if self.now is not None else pd.Timestamp.now(tz="UTC")
         course_id, activity_id = default_activity(self.data, moment)
@@ -547,6 +550,35 @@ class PreClassDashboard:
             "followup_description": self.description.value.strip() or None,
         }
 
+    def revisit(self, *, stale_after: pd.Timedelta = _STALE_AFTER) -> bool:
+        """A visitor arrives at a page computed earlier (a preheated kernel): read the
+        workspace again and redraw when it changed since (an import, a plan, a correction)
+        or, looking from the real now, when the page is older than ``stale_after``.
+        Returns whether the page was recomputed."""
+        changed = self.workspace.version() != self.version
+        aged = self.now is None and pd.Timestamp.now(tz="UTC") - self.computed_at > stale_after
+        if not (changed or aged):
+            return False
+        self._reload()
+        return True
+
+    def _reload(self) -> None:
+        self.version = self.workspace.version()
+        self.data = self.workspace.load()
+        self.computed_at = pd.Timestamp.now(tz="UTC")
+        self._views.clear()
+        if self.now is None:  # the real now: open the class that is next now
+            course_id, activity_id = default_activity(self.data, pd.Timestamp.now(tz="UTC"))
+            self.course.unobserve(self._on_course, names="value")
+            self.activity.unobserve(self._on_activity, names="value")
+            self.course.options = self._course_options()
+            self.course.value = course_id
+            self.activity.options = self._activity_options(course_id)
+            self.activity.value = activity_id
+            self.course.observe(self._on_course, names="value")
+            self.activity.observe(self._on_activity, names="value")
+        self.refresh()
+
     def _student_posts(self, course_id: str, activity_id: str) -> pd.DataFrame:
         """The activity's non-deleted posts by students (what a missed question can be)."""
         posts = self.data.posts
@@ -566,6 +598,7 @@ class PreClassDashboard:
 
     def _on_correction(self) -> None:
         """A group was corrected: read the workspace again and redraw this activity."""
+        self.version = self.workspace.version()
         self.data = self.workspace.load()
         self._views.clear()
         self.refresh()
@@ -578,19 +611,22 @@ class PreClassDashboard:
         self.saved.value = "Plan saved."
 
 
-def _wait_for_visitor() -> None:
-    """In a preheated Voila kernel, wait until a visitor arrives before reading anything.
+def _wait_for_visitor() -> bool:
+    """In a preheated Voila kernel, wait until a visitor arrives; whether it waited.
 
     A preheated kernel runs the notebook before anyone asks; what it read then (plans,
-    corrections, imports, the time) would be stale for its visitor. Voila's
-    ``wait_for_request`` blocks only in a preheated kernel and returns at once anywhere
-    else (nbclient, JupyterLab, a kernel started for the request).
+    corrections, imports, the time) may be stale for its visitor, who is shown the page
+    only after :meth:`PreClassDashboard.revisit` has checked. Anywhere else (nbclient,
+    JupyterLab, a kernel started for the request) it returns ``False`` at once.
     """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return False
     try:
         from voila.utils import wait_for_request
     except ImportError:  # not served by Voila
-        return
+        return False
     wait_for_request()
+    return True
 
 
 def build_app(workspace: str | Path | None = None, *, now: datetime | str | None = None):
@@ -606,8 +642,10 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
         The moment to look from. Default: ``ASYNCMON_NOW`` when set (demos replay a moment
         of the sample term), else the real now.
 
-    In a preheated Voila kernel the workspace is read when a visitor arrives, not when
-    the kernel is heated: a plan or a correction saved since is on the page.
+    In a preheated Voila kernel the page is computed ahead; when a visitor arrives the
+    workspace is checked (:meth:`Workspace.version`) and the page recomputed if an
+    import, a plan or a correction was stored since (or, looking from the real now, if
+    it is older than 5 minutes).
     """
     folder = workspace or os.environ.get(WORKSPACE_VARIABLE)
     if not folder:
@@ -615,11 +653,12 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
             f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
             "with 'asyncmon dashboard --workspace DIR'"
         )
-    _wait_for_visitor()
     moment = now or os.environ.get(NOW_VARIABLE) or None
     app = PreClassDashboard(
         Workspace(folder, create=False), now=pd.Timestamp(moment) if moment else None
     )
+    if _wait_for_visitor():
+        app.revisit()
     return app.widget
 
 

@@ -307,6 +307,22 @@ class Workspace:
             )
         return correction_id
 
+    def version(self) -> tuple:
+        """A cheap mark that changes whenever an import, a plan or a correction is stored.
+
+        A page compares it with the mark of the data it shows to know whether to read the
+        workspace again.
+        """
+        with closing(self._connect()) as con:
+            return tuple(
+                con.execute(sql).fetchone()
+                for sql in (
+                    "SELECT COUNT(*), MAX(import_id) FROM imports",
+                    "SELECT COUNT(*), MAX(updated_at) FROM plans",
+                    "SELECT COUNT(*), MAX(created_at) FROM corrections",
+                )
+            )
+
     def imports(self) -> pd.DataFrame:
         """The import log: ``import_id, imported_at, files`` (list of names), ``report``
         (the import report as a dict)."""

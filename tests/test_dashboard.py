@@ -197,3 +197,13 @@ def test_the_page_corrects_the_groups_and_shows_the_corrected_main_gap(workspace
     editor.units.value = ()
     editor.move.click()
     assert editor.status.value == "pick the units to move out"
+
+
+def test_a_page_computed_ahead_is_redrawn_only_when_the_workspace_changed(workspace):
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    view = app.view
+    assert app.revisit() is False and app.view is view  # nothing changed: kept as is
+    workspace.save_plan("BIO101", "w4", feedback="Open with the candle demo")
+    assert app.revisit() is True
+    assert app.feedback.value == "Open with the candle demo"
+    assert app.revisit() is False
