@@ -478,6 +478,8 @@ class PreClassDashboard:
         concepts = "".join(
             f"<li>{_e(c)}: {n} student{'' if n == 1 else 's'}</li>" for c, n in view.concepts
         )
+        replaced = [c for c in self.groups_box.children if c is not self.editor.widget]
+        replaced += list(self.figures.children)
         self.groups_box.children = (
             groups_accordion(view.groups, names),
             w.HTML(f"<p>Concepts asked about:</p><ul>{concepts}</ul>" if concepts else ""),
@@ -487,6 +489,10 @@ class PreClassDashboard:
             view.course_id, view.activity_id, view.groups, self._student_posts(*key), names
         )
         self.figures.children = (go.FigureWidget(view.heatmap), go.FigureWidget(view.timeline))
+        for widget in replaced:  # close what the page no longer shows (and its children)
+            for child in getattr(widget, "children", ()):
+                child.close()
+            widget.close()
         self._fill_plan(view)
         self._show_verdict(view)
         self.brief.value = (
