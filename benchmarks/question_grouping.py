@@ -169,7 +169,6 @@ import json, resource, sys, time
 import pandas as pd
 sys.path.insert(0, {root!r})
 from asyncmon.questions import group_questions, question_units
-from asyncmon.questions.metric import _group_activity
 job = {job!r}
 posts = pd.read_json({posts!r}, orient="records", dtype=False)
 start = embedded = time.perf_counter()
@@ -211,7 +210,6 @@ def child(job: str, posts: pd.DataFrame, tmp: Path) -> dict:
     path = tmp / f"{job}.json"
     posts.to_json(path, orient="records")
     code = _CHILD.format(root=str(ROOT), job=job, posts=str(path))
-    code = code.replace("from asyncmon.questions.metric import _group_activity\n", "")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -284,19 +284,33 @@ def group_questions(
     labels, cut = _cluster(_unit_vectors(texts, method, contexts), threshold)
     out.attrs["cut"] = cut
 
-    if "created_at" in units.columns:
-        times = pd.to_datetime(units["created_at"], utc=True)
-        when = times.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
-        when[times.isna().to_numpy()] = np.inf  # unknown time sorts last
-    else:
-        when = np.arange(len(texts), dtype=float)
-    authors = units["author_id"].tolist()
-    stats = []
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        distinct = len({authors[i] for i in members if not pd.isna(authors[i])})
-        stats.append((-distinct, -len(members), when[members].min(), members.min(), label))
-    stats.sort()
-    rank = {s[-1]: i + 1 for i, s in enumerate(stats)}
+    keyed = units[[c for c in ("author_id", "created_at") if c in units.columns]].copy()
+    keyed["group"] = labels
+    rank = {key: i + 1 for i, key in enumerate(ranked_groups(keyed))}
     out["group"] = pd.Series([rank[x] for x in labels], index=out.index, dtype="int64")
     return out
+
+
+def ranked_groups(grouped: pd.DataFrame) -> list[Any]:
+    """Group keys by distinct students (descending), units (descending), earliest unit.
+
+    ``grouped``: ``group, author_id`` and, when known, ``created_at`` (an unknown time
+    sorts last; without the column, row order decides "earliest").
+    """
+    if grouped.empty:
+        return []
+    if "created_at" in grouped.columns:
+        times = pd.to_datetime(grouped["created_at"], utc=True)
+        when = times.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
+        when[times.isna().to_numpy()] = np.inf
+    else:
+        when = np.arange(len(grouped), dtype=float)
+    order = []
+    keys = grouped["group"].tolist()
+    authors = grouped["author_id"].tolist()
+    for key in dict.fromkeys(keys):
+        members = [i for i, k in enumerate(keys) if k == key]
+        distinct = len({authors[i] for i in members if not pd.isna(authors[i])})
+        order.append((-distinct, -len(members), when[members].min(), members[0], key))
+    order.sort(key=lambda t: t[:4])
+    return [t[-1] for t in order]

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .corrections import apply_corrections
 from .detect import agreement_replies, question_units
 from .embed import _resolve
-from .group import group_questions
+from .group import group_questions, ranked_groups
 from .label import label_group, representative, say_aloud
 
 __all__ = ["concept_counts", "question_groups"]
@@ -151,7 +150,7 @@ def question_groups(
         posters = group_posts["author_id"].nunique()
         answers = replies[(replies["course_id"] == course)]
         rank = 0
-        for key in _ranked(pd.concat([grouped, agreeing], ignore_index=True)):
+        for key in ranked_groups(pd.concat([grouped, agreeing], ignore_index=True)):
             members = grouped[grouped["group"] == key]
             if members.empty:
                 continue
@@ -216,27 +215,6 @@ def _keywords(texts: list[str]) -> str:
     words = label_group(texts)
     stripped = {t.strip() for t in texts}
     return "" if words in stripped or words.endswith("...") else words
-
-
-def _ranked(grouped: pd.DataFrame) -> list[Any]:
-    """Group keys by distinct students (descending), units (descending), earliest unit."""
-    if grouped.empty:
-        return []
-    if "created_at" in grouped.columns:
-        times = pd.to_datetime(grouped["created_at"], utc=True)
-        when = times.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
-        when[times.isna().to_numpy()] = np.inf
-    else:
-        when = np.arange(len(grouped), dtype=float)
-    order = []
-    keys = grouped["group"].tolist()
-    authors = grouped["author_id"].tolist()
-    for key in dict.fromkeys(keys):
-        members = [i for i, k in enumerate(keys) if k == key]
-        distinct = len({authors[i] for i in members if not pd.isna(authors[i])})
-        order.append((-distinct, -len(members), when[members].min(), members[0], key))
-    order.sort(key=lambda t: t[:4])
-    return [t[-1] for t in order]
 
 
 def concept_counts(
