@@ -12,7 +12,13 @@ from .coverage import (
     coverage,
     unacknowledged_students,
 )
-from .errors import AsyncmonError, InvalidTableError, SourceFileError, WorkspaceError
+from .errors import (
+    AsyncmonError,
+    InvalidTableError,
+    PlanChangedError,
+    SourceFileError,
+    WorkspaceError,
+)
 from .importing import ImportResult, detect_format, import_sources
 from .participation import class_rates, participation, repeat_absentees
 from .report import ImportReport, Problem, SourceReport, StoreCounts
@@ -28,6 +34,7 @@ __all__ = [
     "ImportReport",
     "ImportResult",
     "InvalidTableError",
+    "PlanChangedError",
     "Problem",
     "SourceFileError",
     "SourceReport",

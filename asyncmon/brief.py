@@ -16,6 +16,7 @@ from datetime import datetime
 import pandas as pd
 
 from .coverage import acknowledgement_queue, acknowledgements, unacknowledged_students
+from .formatting import course_label
 from .participation import repeat_absentees
 from .planning import activity_summary
 from .tables import ClassData
@@ -248,6 +249,8 @@ def pre_class_brief(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     queue_size: int = 8,
     table: pd.DataFrame | None = None,
+    summary: pd.DataFrame | None = None,
+    concepts: list[tuple[str, int]] | None = None,
 ) -> Brief:
     """Compute the pre-class brief of one activity.
 
@@ -264,6 +267,11 @@ def pre_class_brief(
         How many students of the acknowledgement queue to list.
     table : DataFrame, optional
         :func:`~asyncmon.acknowledgements` of ``data`` as of ``as_of``, already computed.
+    summary : DataFrame, optional
+        :func:`~asyncmon.planning.activity_summary` of ``table``, already computed.
+    concepts : list of (str, int), optional
+        :func:`~asyncmon.questions.concept_counts` of this activity, already computed
+        (a page passes what its :class:`~asyncmon.snapshot.Snapshot` holds).
 
     Returns
     -------
@@ -286,7 +294,8 @@ def pre_class_brief(
     activity = data.activities.set_index(["course_id", "activity_id"]).loc[(course_id, activity_id)]
     if table is None:
         table = acknowledgements(data, as_of=as_of, thresholds=thresholds)
-    summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
+    if summary is None:
+        summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
     s = summary.set_index(["course_id", "activity_id"]).loc[(course_id, activity_id)]
     mine = table[(table["course_id"] == course_id) & (table["activity_id"] == activity_id)]
     moment = mine["as_of_at"].iloc[0] if len(mine) else activity["class_starts_at"]
@@ -335,7 +344,7 @@ def pre_class_brief(
             )
         )
     return Brief(
-        course=f"{course_id} {course['title'] or ''}".strip(),
+        course=course_label(course_id, course["title"]),
         activity=f"{activity_id} {activity['title']}",
         timezone=tz,
         due=_local(activity["due_at"], tz),
@@ -368,7 +377,9 @@ def pre_class_brief(
             }
             for g in groups.head(5).itertuples()
         ],
-        concepts=concept_counts(data, course_id=course_id, activity_id=activity_id),
+        concepts=concepts
+        if concepts is not None
+        else concept_counts(data, course_id=course_id, activity_id=activity_id),
         plan={
             "Main gap": _plan_value(plan, "gap"),
             "Feedback": _plan_value(plan, "feedback"),

@@ -291,6 +291,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _show(workspace: Workspace) -> str:
+    from .formatting import course_label
+
     data = workspace.load()
     summary = data.summary()
     if summary.empty:
@@ -300,7 +302,8 @@ def _show(workspace: Workspace) -> str:
     for course in data.courses.itertuples(index=False):
         acts = data.activities[data.activities["course_id"] == course.course_id]
         lines.append(
-            f"\n{course.course_id} {course.title or ''} ({course.timezone}): {len(acts)} activities"
+            f"\n{course_label(course.course_id, course.title)} ({course.timezone}): "
+            f"{len(acts)} activities"
         )
         for a in acts.itertuples(index=False):
             posts = data.posts[
@@ -333,7 +336,7 @@ def _serve(
     import subprocess
 
     from .coordinator import SHOW_NAMES_VARIABLE
-    from .dashboard import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
+    from .serving import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
 
     env = dict(os.environ)
     env[WORKSPACE_VARIABLE] = str(workspace.path.resolve())

@@ -374,8 +374,8 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
     """
     import ipywidgets as w
 
-    from .dashboard import WORKSPACE_VARIABLE, _wait_for_visitor
     from .errors import WorkspaceError
+    from .serving import WORKSPACE_VARIABLE, wait_for_visitor
 
     folder = workspace or os.environ.get(WORKSPACE_VARIABLE)
     if not folder:
@@ -385,7 +385,7 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
         )
     if show_names is None:
         show_names = os.environ.get(SHOW_NAMES_VARIABLE) == "1"
-    _wait_for_visitor()  # a preheated kernel reads the workspace when a visitor arrives
+    wait_for_visitor()  # a preheated kernel reads the workspace when a visitor arrives
     ws = Workspace(folder, create=False)
     data = ws.load()
     table, overlooked = coordinator_table(data)

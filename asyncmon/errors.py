@@ -7,7 +7,13 @@ where, and what to do.
 
 from __future__ import annotations
 
-__all__ = ["AsyncmonError", "InvalidTableError", "SourceFileError", "WorkspaceError"]
+__all__ = [
+    "AsyncmonError",
+    "InvalidTableError",
+    "PlanChangedError",
+    "SourceFileError",
+    "WorkspaceError",
+]
 
 
 class AsyncmonError(Exception):
@@ -52,3 +58,24 @@ class InvalidTableError(AsyncmonError):
 
 class WorkspaceError(AsyncmonError):
     """The workspace cannot be opened or does not hold what was asked for."""
+
+
+class PlanChangedError(WorkspaceError):
+    """A plan was saved elsewhere (another page, a colleague) since the editor read it.
+
+    Raised by :meth:`~asyncmon.Workspace.save_plan` when given the plan as the editor read
+    it and the stored plan is no longer that; nothing is written. Load the stored plan
+    (``stored``) or save again without ``expected`` to overwrite it.
+
+    Attributes
+    ----------
+    stored : dict or None
+        The plan now in the workspace (its five fields), or None when there is none.
+    """
+
+    def __init__(self, course_id: str, activity_id: str, stored: dict | None):
+        self.stored = stored
+        super().__init__(
+            f"the plan of {course_id} {activity_id} was changed elsewhere since it was "
+            "opened: load the saved plan, or save again to overwrite it"
+        )

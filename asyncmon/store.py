@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,15 +17,19 @@ from pathlib import Path
 import pandas as pd
 
 from ._times import format_utc
-from .errors import WorkspaceError
+from .errors import PlanChangedError, WorkspaceError
 from .importing import ImportResult, Source, import_sources
 from .report import StoreCounts
 from .tables import KEYS, SCHEMAS, ClassData, make_table
 
-__all__ = ["Workspace"]
+__all__ = ["ANY_PLAN", "PLAN_FIELDS", "Workspace"]
 
 DB_NAME = "asyncmon.sqlite"
 SCHEMA_VERSION = 1
+#: The fields of a plan a teacher writes (the ``plans`` table adds keys and times).
+PLAN_FIELDS = ("gap", "gap_source", "feedback", "followup_kind", "followup_description")
+#: ``save_plan(expected=ANY_PLAN)``: replace whatever plan is stored (the default).
+ANY_PLAN = object()
 _ORDER = ("courses", "people", "activities", "posts", "reactions", "plans", "corrections")
 
 
@@ -222,6 +226,7 @@ class Workspace:
         followup_kind: str | None = None,
         followup_description: str | None = None,
         now: datetime | None = None,
+        expected: Mapping[str, str | None] | None | object = ANY_PLAN,
     ) -> None:
         """Save (create or replace) the teacher's plan for one activity.
 
@@ -241,10 +246,34 @@ class Workspace:
             What the follow-up activity is.
         now : datetime, optional
             The save time (defaults to now).
+        expected : dict or None, optional
+            The plan as the editor read it (its fields, as in :data:`PLAN_FIELDS`; ``None``
+            or ``{}`` when there was none). When given and the stored plan is neither that
+            nor what is being saved, nothing is written and :class:`PlanChangedError`
+            says so: two pages editing one plan never lose a save silently. Not given:
+            the plan is replaced whatever it was.
+
+        Raises
+        ------
+        PlanChangedError
+            The plan changed since ``expected`` was read.
         """
         moment = format_utc(now or datetime.now(UTC))
+        new = dict(
+            zip(PLAN_FIELDS, (gap, gap_source, feedback, followup_kind, followup_description))
+        )
         with self._transaction(write=True) as con:
             _require_activity(con, course_id, activity_id)
+            if expected is not ANY_PLAN:
+                row = con.execute(
+                    f"SELECT {', '.join(PLAN_FIELDS)} FROM plans "
+                    "WHERE course_id = ? AND activity_id = ?",
+                    (course_id, activity_id),
+                ).fetchone()
+                stored = dict(zip(PLAN_FIELDS, row)) if row else None
+                read = {f: (expected or {}).get(f) for f in PLAN_FIELDS} if expected else None
+                if stored not in (read, new):
+                    raise PlanChangedError(course_id, activity_id, stored)
             previous = con.execute(
                 "SELECT created_at FROM plans WHERE course_id = ? AND activity_id = ?",
                 (course_id, activity_id),

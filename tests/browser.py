@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncmon.dashboard import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
+from asyncmon.serving import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
 
 ARGS = [
     "--headless",
@@ -125,4 +125,7 @@ def open_page(browser, url: str, problems: list[str], *, timeout: float = 150_00
     page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout)
     page.wait_for_selector(".asyncmon-took-part", timeout=timeout)
     page.wait_for_selector(".asyncmon-brief a", timeout=timeout)
+    # what the user sees is drawn: both charts (or the chart's "nobody yet" line)
+    for chart in ("asyncmon-heatmap", "asyncmon-timeline"):
+        page.wait_for_selector(f".{chart} svg, .{chart} .am-chart-empty", timeout=timeout)
     return page

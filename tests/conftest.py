@@ -27,6 +27,18 @@ def roster():
     return {"people": ("people.csv", PEOPLE), "activities": ("activities.csv", ACTIVITIES)}
 
 
+@pytest.fixture
+def workspace(tmp_path):
+    """A new workspace holding the sample class, as `asyncmon demo` imports it."""
+    from asyncmon import Workspace
+    from asyncmon.sample import sample_import_options
+
+    options = sample_import_options()
+    ws = Workspace(tmp_path)
+    ws.import_sources(options.pop("files"), **options)
+    return ws
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium driven by Playwright (skips, or fails under CI, without one)."""

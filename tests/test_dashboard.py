@@ -6,20 +6,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from asyncmon import Workspace, WorkspaceError, load_sample
+from asyncmon import WorkspaceError, load_sample
 from asyncmon.dashboard import (
     PreClassDashboard,
     activity_view,
     build_app,
-    dashboard_notebook,
     default_activity,
-    download_link,
-    groups_accordion,
     known_at,
-    queue_html,
-    voila_command,
 )
-from asyncmon.sample import sample_import_options
+from asyncmon.page_parts import download_link, groups_html, queue_html
+from asyncmon.serving import dashboard_notebook, voila_command
 
 NOW = pd.Timestamp("2025-03-10T20:00:00Z")
 
@@ -27,14 +23,6 @@ NOW = pd.Timestamp("2025-03-10T20:00:00Z")
 @pytest.fixture(scope="module")
 def sample():
     return load_sample()
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    options = sample_import_options()
-    ws = Workspace(tmp_path)
-    ws.import_sources(options.pop("files"), **options)
-    return ws
 
 
 def test_the_next_class_is_chosen_and_only_what_was_known_then_counts(sample):
@@ -65,7 +53,7 @@ def test_activity_view_numbers(sample):
 
 
 def test_the_plan_form_saves_and_comes_back(workspace):
-    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf", ahead=False)
     assert (app.course.value, app.activity.value) == ("BIO101", "w4")
     assert app.saved.value == "No plan saved yet."
     question = next(v for _, v in app.gap.options if v.startswith("question-group|"))
@@ -79,7 +67,7 @@ def test_the_plan_form_saves_and_comes_back(workspace):
     assert stored["gap"] == question.split("|", 1)[1]
     assert stored["gap_source"] == "question-group"
     # a new page finds it
-    again = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    again = PreClassDashboard(workspace, now=NOW, method="tfidf", ahead=False)
     assert again.gap.value == question and again.feedback.value.startswith("Open with")
     assert again.saved.value == "Saved plan loaded."
     # free text gap
@@ -89,7 +77,7 @@ def test_the_plan_form_saves_and_comes_back(workspace):
 
 
 def test_switching_course_and_activity_follows(workspace):
-    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf", ahead=False)
     app.course.value = "HIS210"
     # NOW is Mon 10 Mar 20:00 UTC; HIS210's w3 class was Tue 4 Mar, w4's is Tue 11 Mar
     # 10:30 New York (14:30 UTC): the next class, not the term's last activity (w7)
@@ -126,8 +114,8 @@ def test_student_text_is_escaped_in_every_html_piece():
             }
         ]
     )
-    accordion = groups_accordion(groups, {"1": "<i>Mallory</i>"})
-    body = accordion.children[0].value
+    body = groups_html(groups, {"1": "<i>Mallory</i>"}, [("<b>osmosis</b>", 2)])
+    assert "&lt;b&gt;osmosis&lt;/b&gt;: 2 students" in body
     assert "<script>" not in body and "&lt;i&gt;Mallory&lt;/i&gt;" in body
     link = download_link("Brief", "<script>alert(1)</script>", "b'.html", "text/html")
     assert "<script>" not in link and "b&#x27;.html" in link
@@ -160,7 +148,7 @@ def test_notebook_and_server_command():
 
 
 def test_the_page_corrects_the_groups_and_shows_the_corrected_main_gap(workspace):
-    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf", ahead=False)
     editor = app.editor
     groups = app.view.groups
     assert len(editor.group.options) == len(groups) >= 2
@@ -170,7 +158,7 @@ def test_the_page_corrects_the_groups_and_shows_the_corrected_main_gap(workspace
     editor.rename.click()
     assert editor.status.value == "Renamed."
     assert app.view.groups.iloc[0]["label"] == "Why does oxygen matter <at the end>?"
-    assert "Why does oxygen matter &lt;at the end&gt;?" in app.cards.children[4].value
+    assert "Why does oxygen matter &lt;at the end&gt;?" in app.card["main-gap"].value
     assert "Why does oxygen matter &lt;at the end&gt;?" in app.view.brief_html
     # merge the second group into the first: one group fewer, the students add up
     second = app.view.groups.iloc[1]
@@ -200,7 +188,7 @@ def test_the_page_corrects_the_groups_and_shows_the_corrected_main_gap(workspace
 
 
 def test_a_page_computed_ahead_is_redrawn_only_when_the_workspace_changed(workspace):
-    app = PreClassDashboard(workspace, now=NOW, method="tfidf")
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf", ahead=False)
     view = app.view
     assert app.revisit() is False and app.view is view  # nothing changed: kept as is
     workspace.save_plan("BIO101", "w4", feedback="Open with the candle demo")

@@ -16,6 +16,7 @@ from asyncmon import Workspace, sample_data_dir
 from asyncmon.sample import sample_import_options
 
 from .browser import open_page, serve
+from .other_class import BEFORE_CLASS, import_other_class
 
 NOW = "2025-03-10T20:00:00Z"  # Monday evening; BIO101 w4's class is Tuesday 09:00 local
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
@@ -181,7 +182,7 @@ def test_hostile_student_text_shows_as_text_and_runs_nothing(browser, tmp_path):
         queue = page.inner_text(".asyncmon-queue")
         assert "<img src=x onerror=alert('i')>" in queue
         assert "<script>alert('s')</script>" in queue
-        page.locator(".asyncmon-groups [class*='Collapse-header']").first.click(timeout=10_000)
+        page.locator(".asyncmon-groups summary").first.click(timeout=10_000)
         groups = page.inner_text(".asyncmon-groups")
         assert "[see this](javascript:alert('l'))" in groups
         assert page.locator(".asyncmon-app img").count() == 0
@@ -254,5 +255,68 @@ def test_with_the_default_preheated_server_a_new_visitor_sees_what_was_saved(bro
         page = open_page(browser, url, problems)
         assert page.input_value(".asyncmon-plan-feedback textarea") == "Start from the candle demo"
         assert "Where does the oxygen go?" in page.inner_text(".asyncmon-main-gap")
+        page.close()
+    assert problems == []
+
+
+def test_two_pages_editing_one_plan_the_second_is_told_and_chooses(browser, tmp_path):
+    options = sample_import_options()
+    Workspace(tmp_path).import_sources(options.pop("files"), **options)
+    problems = []
+    saved = "document.querySelector('.asyncmon-plan-saved').innerText"
+    with serve(tmp_path, now=NOW) as url:
+        first = open_page(browser, url, problems)
+        second = open_page(browser, url, problems)
+        first.fill(".asyncmon-plan-feedback textarea", "Open with the candle demo")
+        first.click(".asyncmon-plan-save")
+        first.wait_for_function(f"{saved}.includes('Plan saved')", timeout=60_000)
+        second.fill(".asyncmon-plan-feedback textarea", "Open with a quiz")
+        second.click(".asyncmon-plan-save")
+        second.wait_for_function(f"{saved}.includes('changed elsewhere')", timeout=60_000)
+        assert second.locator(".asyncmon-plan-load").is_visible()
+        stored = Workspace(tmp_path).load().plans.set_index("activity_id")
+        assert stored.loc["w4", "feedback"] == "Open with the candle demo"
+        # the teacher loads the saved plan, then saves on top of it
+        second.click(".asyncmon-plan-load")
+        second.wait_for_function(
+            "document.querySelector('.asyncmon-plan-feedback textarea').value"
+            " === 'Open with the candle demo'",
+            timeout=60_000,
+        )
+        assert not second.locator(".asyncmon-plan-load").is_visible()
+        second.select_option(".asyncmon-plan-followup select", label="debate")
+        second.click(".asyncmon-plan-save")
+        second.wait_for_function(f"{saved}.includes('Plan saved')", timeout=60_000)
+        first.close()
+        second.close()
+    stored = Workspace(tmp_path).load().plans.set_index("activity_id")
+    assert stored.loc["w4", "feedback"] == "Open with the candle demo"
+    assert stored.loc["w4", "followup_kind"] == "debate"
+    assert problems == []
+
+
+def test_the_page_on_a_class_that_is_not_the_sample(browser, tmp_path):
+    raw = import_other_class(tmp_path)
+    students = {p["author_id"] for p in raw["posts"] if p["role"] == "student"}
+    problems = []
+    with serve(tmp_path, now=BEFORE_CLASS) as url:
+        page = open_page(browser, url, problems)
+        assert page.inner_text(".asyncmon-title").strip() == "circuits · Series and parallel"
+        assert "(in 8 h)" in page.inner_text(".asyncmon-timing")  # 08:30 Chicago = 14:30Z
+        assert "America/Chicago" in page.inner_text(".asyncmon-timing")
+        # every student posted on 12-14 January, well before the class of the 16th
+        assert card(page, "asyncmon-took-part") == (
+            f"{len(students)} of {len(students)} students before class (0 late); 0 after class"
+        )
+        assert card(page, "asyncmon-missing") == "nobody"
+        # one heatmap cell per student, all on time; one step line per series drawn
+        cells = page.eval_on_selector_all(
+            ".asyncmon-heatmap rect.am-cell", "els => els.map(e => e.dataset.status)"
+        )
+        assert len(cells) == len(students) and set(cells) == {"on_time"}
+        assert page.locator(".asyncmon-timeline polyline.am-step-posted").count() == 1
+        assert page.locator(".asyncmon-groups details").count() >= 2
+        text = page.inner_text(".asyncmon-app")
+        assert "nan" not in text.lower().split() and "NaN" not in text
         page.close()
     assert problems == []

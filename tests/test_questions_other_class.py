@@ -6,12 +6,9 @@ template in another time zone, without the optional columns (no thread ids, no c
 title, no concepts, no reactions).
 """
 
-import csv
-import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -19,79 +16,13 @@ from asyncmon import Workspace
 from asyncmon.brief import pre_class_brief
 from asyncmon.questions import merge_groups, question_groups, rename_group
 
-CORPUS = Path(__file__).parent.parent / "benchmarks" / "data" / "dev" / "circuits-school.json"
-
-
-def csv_bytes(header, rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode()
+from .other_class import import_other_class
 
 
 @pytest.fixture(scope="module")
 def other_class(tmp_path_factory):
-    raw = json.loads(CORPUS.read_text(encoding="utf-8"))
-    people = {p["author_id"]: p["role"] for p in raw["posts"]}
-    posts = [
-        [
-            "PHYS-9",
-            "circuits",
-            f"x-{p['post_id']}",
-            f"x-{p['parent_id']}" if p["parent_id"] else "",
-            f"u-{p['author_id']}",
-            f"2026-01-1{2 + i // 40}T{8 + i % 12:02d}:{i % 60:02d}:00-06:00",
-            p["body"],
-        ]
-        for i, p in enumerate(raw["posts"])
-    ]
     folder = tmp_path_factory.mktemp("other")
-    ws = Workspace(folder)
-    result = ws.import_sources(
-        [
-            (
-                "posts.csv",
-                csv_bytes(
-                    [
-                        "course_id",
-                        "activity_id",
-                        "post_id",
-                        "parent_id",
-                        "author_id",
-                        "created_at",
-                        "body",
-                    ],
-                    posts,
-                ),
-            )
-        ],
-        people=(
-            "people.csv",
-            csv_bytes(
-                ["course_id", "person_id", "name", "role"],
-                [["PHYS-9", f"u-{a}", f"Person {a}", r] for a, r in people.items()],
-            ),
-        ),
-        activities=(
-            "activities.csv",
-            csv_bytes(
-                ["course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone"],
-                [
-                    [
-                        "PHYS-9",
-                        "circuits",
-                        "Series and parallel",
-                        "2026-01-15 23:59",
-                        "2026-01-16 08:30",
-                        "America/Chicago",
-                    ]
-                ],
-            ),
-        ),
-    )
-    assert result.report.stored["posts"].added == len(posts)
-    return folder, raw
+    return folder, import_other_class(folder)
 
 
 def test_groups_have_labels_a_teacher_can_say_and_ids_of_their_units(other_class):

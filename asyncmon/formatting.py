@@ -1,0 +1,26 @@
+"""How values read on pages, briefs and the command line (one rule each, kept here)."""
+
+from __future__ import annotations
+
+__all__ = ["course_label", "span"]
+
+
+def course_label(course_id: str, title: object) -> str:
+    """A course as people name it: its id, then its title when the schedule gives one.
+
+    >>> course_label("BIO101", "Cell Biology"), course_label("PHYS-9", float("nan"))
+    ('BIO101 Cell Biology', 'PHYS-9')
+    """
+    return f"{course_id} {title}" if isinstance(title, str) and title.strip() else course_id
+
+
+def span(hours: float) -> str:
+    """A duration in words: ``45 min``, ``12 h``, ``3.7 days``.
+
+    >>> span(0.75), span(-12.2), span(88)
+    ('45 min', '12 h', '3.7 days')
+    """
+    hours = abs(hours)
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.1f} days"

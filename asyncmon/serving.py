@@ -1,0 +1,127 @@
+"""Serving the dashboards with Voila: the notebooks, the server's command line, and the
+wait of a preheated kernel for its visitor.
+
+The server is started by ``asyncmon dashboard`` / ``asyncmon coordinator`` (or a school's
+own service) on 127.0.0.1; what the page shows is chosen by environment variables that
+whoever starts the server sets, never by the page's URL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+__all__ = [
+    "NOW_VARIABLE",
+    "WORKSPACE_VARIABLE",
+    "dashboard_notebook",
+    "notebook_path",
+    "voila_command",
+    "wait_for_visitor",
+]
+
+WORKSPACE_VARIABLE = "ASYNCMON_WORKSPACE"
+NOW_VARIABLE = "ASYNCMON_NOW"
+
+
+def wait_for_visitor() -> bool:
+    """In a preheated Voila kernel, wait until a visitor arrives; whether it waited.
+
+    A preheated kernel runs the notebook before anyone asks; what it read then (plans,
+    corrections, imports, the time) may be stale for its visitor, who is shown the page
+    only after the page has checked the workspace again. Anywhere else (nbclient,
+    JupyterLab, a kernel started for the request) it returns ``False`` at once.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return False
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # not served by Voila
+        return False
+    wait_for_request()
+    return True
+
+
+_NOTEBOOKS = {
+    "pre_class_dashboard": (
+        "asyncmon.dashboard",
+        "build_app",
+        "# Getting ready for class\n\nThe next class is chosen for you; pick another course "
+        "or activity above the figures. Student posts are shown exactly as written.",
+    ),
+    "coordinator_dashboard": (
+        "asyncmon.coordinator",
+        "build_coordinator_app",
+        "# Courses side by side\n\nParticipation, teacher presence and whether activities "
+        "get feedback and a follow-up, across courses, teachers and weeks.",
+    ),
+}
+
+
+def dashboard_notebook(name: str = "pre_class_dashboard") -> dict:
+    """A dashboard notebook (nbformat 4 JSON): imports, one call, the app.
+
+    ``name`` is ``pre_class_dashboard`` (the teacher's) or ``coordinator_dashboard``;
+    ``notebooks/<name>.ipynb`` is this notebook, and an installed package writes it out
+    when the repository's copy is not there.
+    """
+    module, builder, about = _NOTEBOOKS[name]
+
+    def cell(cell_id: str, source: str, kind: str = "code") -> dict:
+        extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
+        return {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source} | extra
+
+    return {
+        "cells": [
+            cell("about", about, "markdown"),
+            cell("imports", f"from {module} import {builder}"),
+            cell("build", f"app = {builder}()"),
+            cell("show", "app"),
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def notebook_path(name: str = "pre_class_dashboard") -> Path:
+    """A dashboard notebook: the repository's, or a copy written to the user cache."""
+    bundled = Path(__file__).resolve().parent.parent / "notebooks" / f"{name}.ipynb"
+    if bundled.exists():
+        return bundled
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "asyncmon"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{name}.ipynb"
+    path.write_text(json.dumps(dashboard_notebook(name), indent=1), encoding="utf-8")
+    return path
+
+
+def voila_command(notebook: Path, *, port: int, preheat: bool = True) -> list[str]:
+    """The Voila command line a school would run: local address, a port that fails loudly
+    when taken, idle kernels culled, sources stripped, no tracebacks on the page, and
+    plotly's JupyterLab extension not loaded (the teacher's page draws its own SVG; the
+    coordinator's plotly widgets bring their own code)."""
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat:
+        command += ["--preheat_kernel=True", "--pool_size=1"]
+    return command

@@ -1,0 +1,128 @@
+"""A snapshot: a class's data seen from one moment, every figure computed at most once.
+
+The page, the brief of an activity and the figures beside it all need the same tables
+(acknowledgements as of a moment, the activity summary, the question groups, the
+concepts). A :class:`Snapshot` computes each on first use and keeps it, so that one page
+of one activity computes the acknowledgements of its course once, and the brief reuses
+what the page already has. A snapshot never changes: when the workspace changes, make a
+new one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from .coverage import acknowledgements
+from .planning import activity_summary
+from .tables import ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = ["Snapshot", "known_at"]
+
+
+def known_at(data: ClassData, moment: pd.Timestamp) -> ClassData:
+    """The data as it stood at ``moment``: posts written and reactions made by then."""
+    posts = data.posts[data.posts["created_at"] <= moment]
+    r = data.reactions
+    when = r["created_at"].fillna(r["exported_at"])
+    return data.replace(
+        posts=posts.reset_index(drop=True), reactions=r[when <= moment].reset_index(drop=True)
+    )
+
+
+class Snapshot:
+    """The data of a workspace as known at ``now``, with its figures computed once.
+
+    Parameters
+    ----------
+    data : ClassData
+        Everything loaded; only posts and reactions made by ``now`` are kept.
+    now : datetime, optional
+        The moment looked from (default: the real now).
+    thresholds : Thresholds
+    method : str, default "auto"
+        Question grouping method.
+
+    Examples
+    --------
+    >>> from asyncmon import load_sample
+    >>> s = Snapshot(load_sample(), now=pd.Timestamp("2025-03-01T00:00Z"), method="tfidf")
+    >>> s.table("BIO101", None) is s.table("BIO101", None)
+    True
+    """
+
+    def __init__(
+        self,
+        data: ClassData,
+        *,
+        now: datetime | None = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        method: str = "auto",
+    ):
+        self.now = pd.Timestamp(now) if now is not None else pd.Timestamp.now(tz="UTC")
+        self.data = known_at(data, self.now)
+        self.thresholds = thresholds
+        self.method = method
+        self._memo: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+
+    def _once(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            return self._memo.setdefault(key, value)
+
+    def course(self, course_id: str) -> ClassData:
+        """The data of one course."""
+        return self._once(("course", course_id), lambda: self.data.for_course(course_id))
+
+    def table(self, course_id: str, as_of: pd.Timestamp | None) -> pd.DataFrame:
+        """:func:`~asyncmon.acknowledgements` of a course as of ``as_of`` (``None``: each
+        activity's class start)."""
+        return self._once(
+            ("table", course_id, as_of),
+            lambda: acknowledgements(
+                self.course(course_id), as_of=as_of, thresholds=self.thresholds
+            ),
+        )
+
+    def summary(self, course_id: str, as_of: pd.Timestamp | None) -> pd.DataFrame:
+        """:func:`~asyncmon.planning.activity_summary` of a course as of ``as_of``."""
+        return self._once(
+            ("summary", course_id, as_of),
+            lambda: activity_summary(
+                self.course(course_id),
+                as_of=as_of,
+                thresholds=self.thresholds,
+                table=self.table(course_id, as_of),
+            ),
+        )
+
+    def groups(self, course_id: str, activity_id: str) -> pd.DataFrame:
+        """The activity's question groups (corrections applied)."""
+        from .questions import question_groups
+
+        return self._once(
+            ("groups", course_id, activity_id),
+            lambda: question_groups(
+                self.course(course_id), activity_id=activity_id, method=self.method
+            ),
+        )
+
+    def concepts(self, course_id: str, activity_id: str) -> list[tuple[str, int]]:
+        """Concepts the activity's questions name, with how many students asked."""
+        from .questions import concept_counts
+
+        return self._once(
+            ("concepts", course_id, activity_id),
+            lambda: concept_counts(
+                self.course(course_id), course_id=course_id, activity_id=activity_id
+            ),
+        )
