@@ -17,9 +17,15 @@ import html
 
 import pandas as pd
 
-from .figures import STATUS_COLOURS
+__all__ = ["STATUS_COLOURS", "acknowledgement_timeline_svg", "participation_heatmap_svg"]
 
-__all__ = ["acknowledgement_timeline_svg", "participation_heatmap_svg"]
+#: The colour of each participation status, on every chart (SVG here, plotly elsewhere).
+STATUS_COLOURS = {
+    "on_time": "#2e7d32",
+    "late": "#f9a825",
+    "after_class": "#ef6c00",
+    "missing": "#c62828",
+}
 
 _LABELS = {"on_time": "on time", "late": "late", "after_class": "after class", "missing": "missing"}
 _FONT = "font-family='sans-serif' font-size='12'"

@@ -126,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     dashboard.add_argument(
         "--no-preheat", action="store_true", help="do not keep a kernel ready for the next visitor"
     )
+    dashboard.add_argument(
+        "--max-pages",
+        type=int,
+        default=4,
+        help="most kernels alive at once, the one kept ready included (default 4)",
+    )
 
     coordinator = commands.add_parser(
         "coordinator", help="serve the coordinator dashboard (students pseudonymised)"
@@ -134,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
     coordinator.add_argument("--port", type=int, default=8867)
     coordinator.add_argument(
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
+    )
+    coordinator.add_argument(
+        "--max-pages", type=int, default=4, help="most kernels alive at once (default 4)"
     )
 
     publish = commands.add_parser(
@@ -195,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port,
                 now=args.now,
                 preheat=not args.no_preheat,
+                max_kernels=args.max_pages,
             )
         if args.command == "coordinator":
             return _serve(
@@ -202,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port,
                 notebook="coordinator_dashboard",
                 show_names=args.show_names,
+                max_kernels=args.max_pages,
             )
         if args.command == "publish":
             return _publish(args)
@@ -331,8 +342,12 @@ def _serve(
     preheat: bool = True,
     notebook: str = "pre_class_dashboard",
     show_names: bool = False,
+    max_kernels: int = 4,
 ) -> int:
+    """Run Voila until it stops, or until this process is told to stop (SIGTERM, Ctrl-C):
+    then Voila is stopped with SIGTERM, which shuts every kernel down."""
     import os
+    import signal
     import subprocess
 
     from .coordinator import SHOW_NAMES_VARIABLE
@@ -344,17 +359,34 @@ def _serve(
         env[NOW_VARIABLE] = now.isoformat()
     if show_names:
         env[SHOW_NAMES_VARIABLE] = "1"
+    command = voila_command(
+        notebook_path(notebook), port=port, preheat=preheat, max_kernels=max_kernels
+    )
+    what = "pre-class" if notebook == "pre_class_dashboard" else "coordinator"
     print(
-        f"Serving the pre-class dashboard of {workspace.path} at http://127.0.0.1:{port}/ "
+        f"Serving the {what} dashboard of {workspace.path} at http://127.0.0.1:{port}/ "
         "(Ctrl-C stops it)",
         flush=True,
     )
+    server = subprocess.Popen(command, env=env)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.call(
-            voila_command(notebook_path(notebook), port=port, preheat=preheat), env=env
-        )
+        return server.wait()
     except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)  # Voila shuts its kernels down, then exits
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        print("Stopped.", flush=True)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from .charts import STATUS_COLOURS
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
@@ -21,12 +22,6 @@ __all__ = [
     "question_groups_chart",
 ]
 
-STATUS_COLOURS = {
-    "on_time": "#2e7d32",
-    "late": "#f9a825",
-    "after_class": "#ef6c00",
-    "missing": "#c62828",
-}
 _STATUS_LABELS = {
     "on_time": "on time",
     "late": "late",

@@ -101,11 +101,19 @@ def notebook_path(name: str = "pre_class_dashboard") -> Path:
     return path
 
 
-def voila_command(notebook: Path, *, port: int, preheat: bool = True) -> list[str]:
-    """The Voila command line a school would run: local address, a port that fails loudly
-    when taken, idle kernels culled, sources stripped, no tracebacks on the page, and
-    plotly's JupyterLab extension not loaded (the teacher's page draws its own SVG; the
-    coordinator's plotly widgets bring their own code)."""
+def voila_command(
+    notebook: Path, *, port: int, preheat: bool = True, max_kernels: int = 4
+) -> list[str]:
+    """The Voila command line a school would run.
+
+    Local address only, on a port that fails loudly when taken; sources stripped and no
+    tracebacks on the page; plotly's JupyterLab extension not loaded (the teacher's page
+    draws its own SVG; the coordinator's plotly widgets bring their own code). Memory
+    stays bounded: at most ``max_kernels`` kernels (the preheated one included; one more
+    request gets a 503 page saying why), and a kernel no page is connected to (a plain
+    GET, a closed page) is shut down after a minute idle
+    (:class:`asyncmon._kernels.BoundedKernelManager`).
+    """
     command = [
         sys.executable,
         "-m",
@@ -118,8 +126,10 @@ def voila_command(notebook: Path, *, port: int, preheat: bool = True) -> list[st
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
-        "--MappingKernelManager.cull_idle_timeout=900",
-        "--MappingKernelManager.cull_interval=60",
+        "--VoilaConfiguration.multi_kernel_manager_class=asyncmon._kernels.BoundedKernelManager",
+        f"--BoundedKernelManager.max_kernels={max_kernels}",
+        "--MappingKernelManager.cull_idle_timeout=60",
+        "--MappingKernelManager.cull_interval=10",
         "--MappingKernelManager.cull_connected=False",
     ]
     if preheat:

@@ -1,15 +1,23 @@
-"""Time the pre-class dashboard in a real browser, beside an empty Voila notebook.
+"""Time the pre-class dashboard in a real browser, beside an empty Voila notebook, and
+measure the server's memory after many requests.
 
 Run from the repository root (needs Chromium; see tests/browser.py)::
 
-    python benchmarks/dashboard_speed.py --runs 3
+    python benchmarks/dashboard_speed.py --runs 5 --requests 20
 
-For each server setting (preheated kernel pool, and cold kernels) it opens the page
-``--runs`` times in headless Chromium and prints medians of: the time from navigation
-to the dashboard fully drawn (the brief's download links are the last thing drawn), the
-time from switching activity to every view updated, and the same first time for an
-empty notebook served the same way. The ratio dashboard / empty notebook is the figure to
-quote: these machines are shared and noisy.
+Three notebooks are served exactly as ``asyncmon dashboard`` serves (preheated kernel
+pool, then cold kernels): an empty notebook that prints a line, the same with one
+``ipywidgets.HTML`` widget (the widget floor), and the dashboard. Each is opened
+``--runs`` times in headless Chromium; every clock runs from navigation until what the
+user sees is drawn: the printed line visible, the widget visible, and for the dashboard
+its cards, both charts (SVG on screen) and the brief's links. Then, on the dashboard, it
+switches activity three times per run and times each until the title, the chart and the
+brief show the new activity. Medians are printed, with the ratios to the empty notebook:
+these machines are shared and noisy, quote ratios.
+
+Last, ``--requests`` plain GETs of the page (a link checker, a health check) are sent to a
+preheated server and the memory of the server and all its kernels is printed after them
+and again a little later.
 
 This is a script, not a test: it prints figures and asserts nothing.
 """
@@ -17,6 +25,7 @@ This is a script, not a test: it prints figures and asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -31,32 +40,52 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from asyncmon import Workspace  # noqa: E402
-from asyncmon.dashboard import (  # noqa: E402
+from asyncmon.sample import sample_import_options  # noqa: E402
+from asyncmon.serving import (  # noqa: E402
     NOW_VARIABLE,
     WORKSPACE_VARIABLE,
     notebook_path,
     voila_command,
 )
-from asyncmon.sample import sample_import_options  # noqa: E402
 from tests.browser import ARGS, chromium_path, free_port  # noqa: E402
 
 NOW = "2025-03-10T20:00:00Z"
-EMPTY = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "empty",
-            "metadata": {},
-            "outputs": [],
-            "source": "print('ready')",
-        }
+
+
+def _notebook(source: str) -> dict:
+    return {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "only",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+EMPTY = _notebook("print('ready')")
+ONE_WIDGET = _notebook(
+    "import ipywidgets as w\nx = w.HTML('<b>ready</b>')\nx.add_class('am-floor')\nx"
+)
+#: What the user sees drawn, per notebook (every selector visible).
+DRAWN = {
+    "empty": ["#rendered_cells .jp-OutputArea-output pre"],
+    "one widget": [".am-floor b"],
+    "dashboard": [
+        ".asyncmon-took-part .am-card-value",
+        ".asyncmon-heatmap svg rect.am-cell",
+        ".asyncmon-timeline svg polyline",
+        ".asyncmon-brief a",
     ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
 }
 
 
@@ -79,34 +108,72 @@ def start(notebook: Path, env: dict, preheat: bool):
     return process, url
 
 
-def load(browser, url: str, ready: str) -> tuple[float, object]:
+def load(browser, url: str, drawn: list[str]) -> tuple[float, object]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     began = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_selector(ready, state="attached", timeout=300_000)
+    for selector in drawn:
+        page.wait_for_selector(selector, state="visible", timeout=300_000)
     return time.perf_counter() - began, page
 
 
-def switch(page) -> float:
-    before = page.inner_text(".asyncmon-brief")
+def switch(page, activity: str) -> float:
     labels = page.eval_on_selector_all(
         ".asyncmon-activity select option", "els => els.map(e => e.textContent)"
     )
-    target = next(x for x in labels if x.strip().startswith("w3"))
+    target = next(x for x in labels if x.strip().startswith(activity))
     began = time.perf_counter()
     page.select_option(".asyncmon-activity select", label=target)
     page.wait_for_function(
-        "b => document.querySelector('.asyncmon-brief a').getAttribute('download')"
-        ".includes('w3') && document.querySelector('.asyncmon-title').innerText.includes('w3')",
-        arg=before,
+        "a => document.querySelector('.asyncmon-brief a').getAttribute('download')"
+        ".includes('-' + a + '.') && document.querySelector('.asyncmon-title').innerText"
+        ".includes(a) && document.querySelector('.asyncmon-timeline svg, "
+        ".asyncmon-timeline .am-chart-empty') !== null",
+        arg=activity,
         timeout=300_000,
     )
     return time.perf_counter() - began
 
 
+def server_memory(process) -> tuple[int, float]:
+    """Processes (the server and its kernels) and their resident memory in GB."""
+    import psutil
+
+    root = psutil.Process(process.pid)
+    family = [root] + root.children(recursive=True)
+    rss = 0
+    for p in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            rss += p.memory_info().rss
+    return len(family), rss / 1e9
+
+
+def requests_memory(env: dict, count: int) -> None:
+    process, url = start(notebook_path(), env, preheat=True)
+    try:
+        for _ in range(count):
+            try:
+                urllib.request.urlopen(url, timeout=120).read()
+            except OSError as error:  # a refusal is an answer too
+                print(f"  GET: {error}")
+        n, gb = server_memory(process)
+        print(f"after {count} GETs: {n} processes, {gb:.2f} GB", flush=True)
+        time.sleep(90)
+        n, gb = server_memory(process)
+        print(f"90 s later: {n} processes, {gb:.2f} GB", flush=True)
+        began = time.perf_counter()
+        urllib.request.urlopen(url + "voila/static/voila.js", timeout=60).read()
+        print(f"the server still answers ({time.perf_counter() - began:.2f} s)", flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--refill", type=float, default=40, help="seconds for the pool")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -114,44 +181,42 @@ def main() -> None:
         folder = Path(tmp)
         options = sample_import_options()
         Workspace(folder / "ws").import_sources(options.pop("files"), **options)
-        empty = folder / "empty.ipynb"
-        empty.write_text(json.dumps(EMPTY))
+        notebooks = {"dashboard": notebook_path()}
+        for name, content in (("empty", EMPTY), ("one widget", ONE_WIDGET)):
+            notebooks[name] = folder / f"{name.replace(' ', '_')}.ipynb"
+            notebooks[name].write_text(json.dumps(content))
         env = dict(os.environ, **{WORKSPACE_VARIABLE: str(folder / "ws"), NOW_VARIABLE: NOW})
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-            print(f"{'setting':<11} {'page':<10} {'drawn s':>8} {'switch s':>9}")
+            print(f"{'setting':<10} {'page':<11} {'drawn s':>8} {'ratio':>6} {'switch s':>9}")
             for preheat in (True, False):
                 setting = "preheated" if preheat else "cold"
                 results = {}
-                for name, notebook, ready in (
-                    ("empty", empty, "#rendered_cells .jp-OutputArea-output pre"),
-                    ("dashboard", notebook_path(), ".asyncmon-brief a"),
-                ):
-                    process, url = start(notebook, env, preheat)
+                for name in ("empty", "one widget", "dashboard"):
+                    process, url = start(notebooks[name], env, preheat)
                     drawn, switched = [], []
                     try:
                         for _ in range(args.runs):
-                            seconds, page = load(browser, url, ready)
+                            seconds, page = load(browser, url, DRAWN[name])
                             drawn.append(seconds)
                             if name == "dashboard":
-                                switched.append(switch(page))
+                                for activity in ("w3", "w2", "w5"):
+                                    switched.append(switch(page, activity))
                             page.close()
                             if preheat:
-                                time.sleep(25)  # the pool refills
+                                time.sleep(args.refill)  # the pool refills
                     finally:
                         process.terminate()
-                        process.wait(timeout=30)
+                        process.wait(timeout=60)
                     results[name] = statistics.median(drawn)
-                    switch_text = f"{statistics.median(switched):9.2f}" if switched else " " * 9
+                    ratio = results[name] / results["empty"]
+                    switch_text = f"{statistics.median(switched):9.3f}" if switched else " " * 9
                     print(
-                        f"{setting:<11} {name:<10} {results[name]:8.2f} {switch_text}", flush=True
+                        f"{setting:<10} {name:<11} {results[name]:8.2f} {ratio:6.2f} {switch_text}",
+                        flush=True,
                     )
-                print(
-                    f"{setting:<11} ratio dashboard / empty notebook: "
-                    f"{results['dashboard'] / results['empty']:.1f}",
-                    flush=True,
-                )
             browser.close()
+        requests_memory(env, args.requests)
 
 
 if __name__ == "__main__":

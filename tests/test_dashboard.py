@@ -141,7 +141,7 @@ def test_notebook_and_server_command():
         "--port=9999",
         "--strip_sources=True",
         "--show_tracebacks=False",
-        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_idle_timeout=60",
         "--preheat_kernel=True",
     ):
         assert flag in command

@@ -1,0 +1,84 @@
+"""The dashboard server as a school runs it (`asyncmon dashboard`): kernels capped
+whatever the number of requests, the server still answering, and every kernel stopped
+with the server."""
+
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+
+from .browser import free_port
+
+
+def kernels(server: psutil.Process) -> list[psutil.Process]:
+    return [
+        p
+        for p in server.children(recursive=True)
+        if any("ipykernel" in part for part in p.cmdline())
+    ]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=180) as answer:
+            return answer.status, answer.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def test_requests_beyond_the_cap_are_refused_and_sigterm_stops_every_kernel(workspace):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    command = [
+        sys.executable,
+        "-m",
+        "asyncmon.cli",
+        "dashboard",
+        "--workspace",
+        str(workspace.path),
+        "--port",
+        str(port),
+        "--now",
+        "2025-03-10T20:00:00Z",
+        "--max-pages",
+        "2",
+    ]
+    log = open(workspace.path / "server.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    server = psutil.Process(process.pid)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (workspace.path / "server.log").read_text()
+                time.sleep(0.5)
+        # five plain requests (a link checker): two kernels, three clear refusals
+        answers = [get(url) for _ in range(5)]
+        codes = [code for code, _ in answers]
+        assert codes.count(200) == 2 and codes.count(503) == 3, codes
+        refusal = next(text for code, text in answers if code == 503)
+        assert "as many pages as it serves at once" in refusal
+        alive = kernels(server)
+        assert 1 <= len(alive) <= 2
+        # the server still answers
+        assert get(url + "voila/static/voila.js")[0] == 200
+        # stopped as a service manager stops it: the server and every kernel go
+        everything = server.children(recursive=True)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=90) == 0
+        gone, left = psutil.wait_procs(everything, timeout=30)
+        assert left == [], [p.cmdline() for p in left]
+    finally:
+        if process.poll() is None:
+            for p in server.children(recursive=True):
+                p.kill()
+            process.kill()
+        log.close()
+    assert "Stopped." in (workspace.path / "server.log").read_text()
