@@ -35,10 +35,18 @@ from .charts import acknowledgement_timeline_svg, participation_heatmap_svg
 from .coverage import acknowledgement_queue, unacknowledged_students
 from .errors import PlanChangedError, WorkspaceError
 from .formatting import course_label, span
-from .group_editor import GroupEditor
-from .page_parts import STYLE, card_html, download_link, groups_html, queue_html
+from .group_editor import GroupEditor, missed_posts
+from .page_parts import (
+    STYLE,
+    brief_links_html,
+    card_html,
+    groups_html,
+    needs_you_html,
+    verdict_html,
+)
 from .participation import repeat_absentees
 from .planning import FOLLOWUP_KINDS
+from .questions.metric import student_posts
 from .serving import (  # noqa: F401  (the server's names, where they used to be)
     NOW_VARIABLE,
     WORKSPACE_VARIABLE,
@@ -100,13 +108,18 @@ class ActivityView:
     absentees: list[str]
     groups: pd.DataFrame
     concepts: list[tuple[str, int]]
+    needs_you_html: str
+    groups_html: str
+    missed_posts: list[tuple[str, str]]
     heatmap_svg: str
     timeline_svg: str
     plan: dict
     verdict: str
     failed_checks: list[str]
+    verdict_html: str
     brief_markdown: str
     brief_html: str
+    brief_links_html: str
 
 
 def activity_view(
@@ -189,6 +202,7 @@ def activity_view(
     plan = (
         {f: saved[f] if isinstance(saved[f], str) else None for f in PLAN_FIELDS} if saved else {}
     )
+    names = dict(zip(course.people["person_id"], course.people["name"]))
     brief = pre_class_brief(
         course,
         course_id,
@@ -200,6 +214,10 @@ def activity_view(
         summary=summary,
         concepts=concepts,
     )
+    queue = acknowledgement_queue(course, table, course_id, activity_id, thresholds=thresholds)
+    overlooked_names = sorted(overlooked["name"])
+    absentees = [f"{a.name} (missed {', '.join(a.missed_activities)})" for a in absent.itertuples()]
+    brief_markdown, brief_html = brief.to_markdown(), brief.to_html()
     return ActivityView(
         course_id=course_id,
         activity_id=activity_id,
@@ -211,13 +229,14 @@ def activity_view(
         coverage=coverage,
         median_hours="—" if pd.isna(median) else span(median),
         main_gap=main_gap,
-        queue=acknowledgement_queue(course, table, course_id, activity_id, thresholds=thresholds),
-        overlooked=sorted(overlooked["name"]),
-        absentees=[
-            f"{a.name} (missed {', '.join(a.missed_activities)})" for a in absent.itertuples()
-        ],
+        queue=queue,
+        overlooked=overlooked_names,
+        absentees=absentees,
+        needs_you_html=needs_you_html(queue, overlooked_names, absentees),
         groups=groups,
         concepts=concepts,
+        groups_html=groups_html(groups, names, concepts),
+        missed_posts=missed_posts(groups, student_posts(course, course_id, activity_id), names),
         heatmap_svg=participation_heatmap_svg(
             history[history["activity_id"].isin(shown)], course.activities
         ),
@@ -227,8 +246,12 @@ def activity_view(
         plan=plan,
         verdict=s["verdict"],
         failed_checks=list(s["failed_checks"]),
-        brief_markdown=brief.to_markdown(),
-        brief_html=brief.to_html(),
+        verdict_html=verdict_html(s["verdict"], list(s["failed_checks"])),
+        brief_markdown=brief_markdown,
+        brief_html=brief_html,
+        brief_links_html=brief_links_html(
+            brief_html, brief_markdown, f"brief-{course_id}-{activity_id}"
+        ),
     )
 
 
@@ -563,42 +586,14 @@ class PreClassDashboard:
             ("main-gap", "Main gap", view.main_gap),
         ):
             self.card[css].value = card_html(title, value)
-        extra = ""
-        if view.overlooked:
-            extra += (
-                "<p class='am-overlooked'><b>Not acknowledged in their recent "
-                f"activities:</b> {_e(', '.join(view.overlooked))}</p>"
-            )
-        if view.absentees:
-            extra += (
-                "<p class='am-absentees'><b>Missing several activities in a row:</b> "
-                f"{_e('; '.join(view.absentees))}</p>"
-            )
-        self.needs_you.value = queue_html(view.queue) + extra
-        names = dict(zip(self.data.people["person_id"], self.data.people["name"]))
-        self.groups.value = groups_html(view.groups, names, view.concepts)
-        self.editor.show(
-            view.course_id, view.activity_id, view.groups, self._student_posts(*key), names
-        )
+        self.needs_you.value = view.needs_you_html
+        self.groups.value = view.groups_html
+        self.editor.show(view.course_id, view.activity_id, view.groups, view.missed_posts)
         self.heatmap.value = view.heatmap_svg
         self.timeline.value = view.timeline_svg
         self._fill_plan(view)
-        self._show_verdict(view)
-        self.brief.value = (
-            download_link(
-                "Download the brief (HTML)",
-                view.brief_html,
-                f"brief-{view.course_id}-{view.activity_id}.html",
-                "text/html",
-            )
-            + " · "
-            + download_link(
-                "Download the brief (Markdown)",
-                view.brief_markdown,
-                f"brief-{view.course_id}-{view.activity_id}.md",
-                "text/markdown",
-            )
-        )
+        self.verdict.value = view.verdict_html
+        self.brief.value = view.brief_links_html
 
     def _fill_plan(self, view: ActivityView) -> None:
         options = [("— choose —", "")]
@@ -625,14 +620,6 @@ class PreClassDashboard:
         self.description.value = plan.get("followup_description") or ""
         self.saved.value = "Saved plan loaded." if plan else "No plan saved yet."
         self.conflict.layout.display = "none"
-
-    def _show_verdict(self, view: ActivityView) -> None:
-        ok = not view.failed_checks
-        reasons = "".join(f"<li>{_e(r)}</li>" for r in view.failed_checks)
-        self.verdict.value = (
-            f"<p class='{'ok' if ok else 'fail'}'><b>Verdict: "
-            f"{_e(view.verdict)}</b></p><ul>{reasons}</ul>"
-        )
 
     # -- changes ------------------------------------------------------------------------
 
@@ -678,23 +665,6 @@ class PreClassDashboard:
         self._read()
         self._start_ahead(drop=key)
         self.refresh()
-
-    def _student_posts(self, course_id: str, activity_id: str) -> pd.DataFrame:
-        """The activity's non-deleted posts by students (what a missed question can be)."""
-        posts = self.data.posts
-        people = self.data.people
-        students = set(
-            people.loc[
-                (people["course_id"] == course_id) & (people["role"] == "student"), "person_id"
-            ]
-        )
-        mine = posts[
-            (posts["course_id"] == course_id)
-            & (posts["activity_id"] == activity_id)
-            & ~posts["deleted"]
-            & posts["author_id"].isin(students)
-        ]
-        return mine.sort_values("created_at")
 
     def _on_correction(self) -> None:
         self._changed((self.course.value, self.activity.value))

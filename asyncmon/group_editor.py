@@ -26,7 +26,7 @@ from .questions.corrections import (
     undo_correction,
 )
 
-__all__ = ["GroupEditor"]
+__all__ = ["GroupEditor", "missed_posts"]
 
 _SHOWN = 80  # characters of a unit or post shown in a picker
 
@@ -34,6 +34,21 @@ _SHOWN = 80  # characters of a unit or post shown in a picker
 def _short(text: str) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def missed_posts(
+    groups: pd.DataFrame, posts: pd.DataFrame, names: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The student posts none of whose units is in a group, as picker options
+    ``(author: start of the post, post_id)``, oldest first: what a teacher can add."""
+    grouped = (
+        {u.rsplit("#", 1)[0] for ids in groups["unit_ids"] for u in ids} if len(groups) else set()
+    )
+    missed = posts[~posts["post_id"].isin(grouped)].sort_values("created_at")
+    return [
+        (f"{names.get(p.author_id, p.author_id)}: {_short(p.body)}", p.post_id)
+        for p in missed.itertuples()
+    ]
 
 
 class GroupEditor:
@@ -118,13 +133,12 @@ class GroupEditor:
         course_id: str,
         activity_id: str,
         groups: pd.DataFrame,
-        posts: pd.DataFrame,
-        names: dict[str, str],
+        missed: list[tuple[str, str]],
     ) -> None:
-        """Fill the pickers for an activity's groups and its student posts."""
+        """Fill the pickers for an activity's groups and the student posts in none of
+        them (``missed``: :func:`missed_posts`, computed ahead with the page's view)."""
         self.course_id, self.activity_id = course_id, activity_id
         self.groups = groups.reset_index(drop=True)
-        self.names = names
         options = [
             (f"{g.rank}. {_short(g.label)} ({g.students} students)", i)
             for i, g in enumerate(self.groups.itertuples())
@@ -133,16 +147,7 @@ class GroupEditor:
         self.other.options = options
         self.group.value = options[0][1] if options else None
         self.other.value = options[1][1] if len(options) > 1 else None
-        grouped_posts = (
-            {u.rsplit("#", 1)[0] for ids in self.groups["unit_ids"] for u in ids}
-            if len(self.groups)
-            else set()
-        )
-        missed = posts[~posts["post_id"].isin(grouped_posts)]
-        self.post.options = [
-            (f"{names.get(p.author_id, p.author_id)}: {_short(p.body)}", p.post_id)
-            for p in missed.itertuples()
-        ]
+        self.post.options = missed
         self._fill_units()
         for control in (self.merge, self.rename, self.move, self.dismiss, self.add):
             control.disabled = not options

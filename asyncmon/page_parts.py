@@ -14,7 +14,16 @@ import pandas as pd
 
 from .formatting import span
 
-__all__ = ["STYLE", "card_html", "download_link", "groups_html", "queue_html", "span"]
+__all__ = [
+    "STYLE",
+    "brief_links_html",
+    "card_html",
+    "download_link",
+    "groups_html",
+    "needs_you_html",
+    "queue_html",
+    "verdict_html",
+]
 
 
 def _e(text: object) -> str:
@@ -114,4 +123,38 @@ def download_link(label: str, text: str, filename: str, mime: str) -> str:
     return (
         f"<a download='{_e(filename)}' href='data:{mime};charset=utf-8;base64,{data}' "
         f"class='am-download'>{_e(label)}</a>"
+    )
+
+
+def needs_you_html(queue: pd.DataFrame, overlooked: list[str], absentees: list[str]) -> str:
+    """Who needs the teacher: the queue, then the overlooked and the repeat absentees."""
+    extra = ""
+    if overlooked:
+        extra += (
+            "<p class='am-overlooked'><b>Not acknowledged in their recent "
+            f"activities:</b> {_e(', '.join(overlooked))}</p>"
+        )
+    if absentees:
+        extra += (
+            "<p class='am-absentees'><b>Missing several activities in a row:</b> "
+            f"{_e('; '.join(absentees))}</p>"
+        )
+    return queue_html(queue) + extra
+
+
+def verdict_html(verdict: str, failed_checks: list[str]) -> str:
+    """The verdict and the reasons it is not yet asynchronous learning."""
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in failed_checks)
+    css = "fail" if failed_checks else "ok"
+    return f"<p class='{css}'><b>Verdict: {_e(verdict)}</b></p><ul>{reasons}</ul>"
+
+
+def brief_links_html(brief_html: str, brief_markdown: str, stem: str) -> str:
+    """Links that download the brief as HTML and as Markdown (``stem``.html / .md)."""
+    return (
+        download_link("Download the brief (HTML)", brief_html, f"{stem}.html", "text/html")
+        + " · "
+        + download_link(
+            "Download the brief (Markdown)", brief_markdown, f"{stem}.md", "text/markdown"
+        )
     )

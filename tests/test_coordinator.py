@@ -115,6 +115,10 @@ def test_the_served_coordinator_dashboard(browser, workspace):
         page.goto(url, wait_until="commit")
         page.wait_for_selector(".asyncmon-courses", timeout=150_000)
         assert "HIS210 Modern European History" in page.inner_text(".asyncmon-courses")
+        # its two plotly charts draw without plotly's JupyterLab extension (not loaded)
+        page.wait_for_function(
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=60_000
+        )
         page.select_option(".asyncmon-coordinator-course select", label="HIS210")
         page.wait_for_function(
             "document.querySelector('.asyncmon-drilldown').innerText.includes('HIS210')",

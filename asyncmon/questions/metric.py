@@ -19,7 +19,7 @@ __all__ = ["concept_counts", "question_groups"]
 # The metric: ranked question groups per activity
 
 
-def _student_posts(data: Any, course_id: str | None, activity_id: str | None) -> pd.DataFrame:
+def student_posts(data: Any, course_id: str | None, activity_id: str | None) -> pd.DataFrame:
     """Non-deleted posts by roster students, optionally of one course / activity."""
     students = data.people.loc[data.people["role"] == "student", ["course_id", "person_id"]]
     posts = data.posts[~data.posts["deleted"]]
@@ -114,7 +114,7 @@ def question_groups(
     True
     """
     resolved = _resolve(method)
-    posts = _student_posts(data, course_id, activity_id)
+    posts = student_posts(data, course_id, activity_id)
     staff = data.people.loc[
         data.people["role"].isin(["teacher", "assistant"]), ["course_id", "person_id"]
     ]
@@ -238,7 +238,7 @@ def concept_counts(
     if not concepts:
         return []
     units = question_units(
-        _student_posts(data, course_id, activity_id)[["post_id", "author_id", "body"]],
+        student_posts(data, course_id, activity_id)[["post_id", "author_id", "body"]],
         detector=detector,
     )
     counts = []
