@@ -39,9 +39,10 @@ from .group_editor import GroupEditor, missed_posts
 from .page_parts import (
     STYLE,
     brief_links_html,
-    card_html,
+    charts_html,
     groups_html,
     needs_you_html,
+    top_html,
     verdict_html,
 )
 from .participation import repeat_absentees
@@ -108,11 +109,13 @@ class ActivityView:
     absentees: list[str]
     groups: pd.DataFrame
     concepts: list[tuple[str, int]]
+    top_html: str
     needs_you_html: str
     groups_html: str
     missed_posts: list[tuple[str, str]]
     heatmap_svg: str
     timeline_svg: str
+    charts_html: str
     plan: dict
     verdict: str
     failed_checks: list[str]
@@ -218,17 +221,39 @@ def activity_view(
     overlooked_names = sorted(overlooked["name"])
     absentees = [f"{a.name} (missed {', '.join(a.missed_activities)})" for a in absent.itertuples()]
     brief_markdown, brief_html = brief.to_markdown(), brief.to_html()
+    title = f"{activity_id} · {activity['title']}"
+    warning = s["warning"] if isinstance(s["warning"], str) else None
+    missing = sorted(mine.loc[mine["status"] == "missing", "name"])
+    median_hours = "—" if pd.isna(median) else span(median)
+    heatmap = participation_heatmap_svg(
+        history[history["activity_id"].isin(shown)], course.activities
+    )
+    timeline = acknowledgement_timeline_svg(
+        history[history["activity_id"] == activity_id], activity, timezone=tz
+    )
     return ActivityView(
         course_id=course_id,
         activity_id=activity_id,
-        title=f"{activity_id} · {activity['title']}",
+        title=title,
         timing=timing,
-        planning_warning=s["warning"] if isinstance(s["warning"], str) else None,
+        planning_warning=warning,
         took_part=took_part,
-        missing_names=sorted(mine.loc[mine["status"] == "missing", "name"]),
+        missing_names=missing,
         coverage=coverage,
-        median_hours="—" if pd.isna(median) else span(median),
+        median_hours=median_hours,
         main_gap=main_gap,
+        top_html=top_html(
+            title,
+            timing,
+            warning,
+            [
+                ("took-part", "Took part", took_part),
+                ("missing", "Missing", ", ".join(missing) or "nobody"),
+                ("coverage", "Coverage", coverage),
+                ("median", "Median time to acknowledgement", median_hours),
+                ("main-gap", "Main gap", main_gap),
+            ],
+        ),
         queue=queue,
         overlooked=overlooked_names,
         absentees=absentees,
@@ -237,12 +262,9 @@ def activity_view(
         concepts=concepts,
         groups_html=groups_html(groups, names, concepts),
         missed_posts=missed_posts(groups, student_posts(course, course_id, activity_id), names),
-        heatmap_svg=participation_heatmap_svg(
-            history[history["activity_id"].isin(shown)], course.activities
-        ),
-        timeline_svg=acknowledgement_timeline_svg(
-            history[history["activity_id"] == activity_id], activity, timezone=tz
-        ),
+        heatmap_svg=heatmap,
+        timeline_svg=timeline,
+        charts_html=charts_html(heatmap, timeline),
         plan=plan,
         verdict=s["verdict"],
         failed_checks=list(s["failed_checks"]),
@@ -405,20 +427,17 @@ class PreClassDashboard:
             options=self._activity_options(course_id),
             value=activity_id,
         )
+        # read-only parts are a few HTML widgets (each widget is three models for the
+        # browser to fetch and draw); the class names inside are what tests select
         self.busy = widget(w.HTML, "asyncmon-busy")
-        self.headline = widget(w.HTML, "asyncmon-title")
-        self.timing = widget(w.Label, "asyncmon-timing")
-        self.warning = widget(w.HTML, "asyncmon-warning")
-        cards = ("took-part", "missing", "coverage", "median", "main-gap")
-        self.card = {c: widget(w.HTML, f"asyncmon-{c}") for c in cards}
-        for c in self.card.values():
-            c.add_class("asyncmon-card")
-        self.cards = w.HBox(list(self.card.values()), layout=w.Layout(flex_flow="row wrap"))
+        self.top = widget(w.HTML, "asyncmon-top")  # title, timing, warning, cards
         self.needs_you = widget(w.HTML, "asyncmon-queue")
         self.groups = widget(w.HTML, "asyncmon-groups")
-        self.editor = GroupEditor(workspace, self._on_correction)
-        self.heatmap = widget(w.HTML, "asyncmon-heatmap")
-        self.timeline = widget(w.HTML, "asyncmon-timeline")
+        self._editor: GroupEditor | None = None  # built when the teacher opens it
+        self.edit_open = widget(w.Button, "asyncmon-edit-open", description="Correct the groups…")
+        self.edit_open.on_click(lambda _: self._open_editor())
+        self.editor_box = widget(w.VBox, "asyncmon-editor-box", children=[self.edit_open])
+        self.charts = widget(w.HTML, "asyncmon-charts")
         self.gap = widget(w.Dropdown, "asyncmon-plan-gap", description="Main gap")
         self.gap_text = widget(
             w.Text,
@@ -474,18 +493,11 @@ class PreClassDashboard:
             w.VBox,
             "asyncmon-content",
             children=[
-                self.headline,
-                self.timing,
-                self.warning,
-                self.cards,
-                section("Who needs you"),
+                self.top,
                 self.needs_you,
-                section("Questions and gaps"),
                 self.groups,
-                self.editor.widget,
-                section("Participation and acknowledgement"),
-                self.heatmap,
-                self.timeline,
+                self.editor_box,
+                self.charts,
                 section("Plan for class"),
                 self.gap,
                 self.gap_text,
@@ -495,7 +507,6 @@ class PreClassDashboard:
                 w.HBox([self.save, self.saved]),
                 self.conflict,
                 self.verdict,
-                section("Brief"),
                 self.brief,
             ],
         )
@@ -575,22 +586,12 @@ class PreClassDashboard:
         finally:
             self.busy.value = ""
             self.content.remove_class("am-stale")
-        self.headline.value = f"<h2>{_e(view.title)}</h2>"
-        self.timing.value = view.timing
-        self.warning.value = f"⚠ {_e(view.planning_warning)}" if view.planning_warning else ""
-        for css, title, value in (
-            ("took-part", "Took part", view.took_part),
-            ("missing", "Missing", ", ".join(view.missing_names) or "nobody"),
-            ("coverage", "Coverage", view.coverage),
-            ("median", "Median time to acknowledgement", view.median_hours),
-            ("main-gap", "Main gap", view.main_gap),
-        ):
-            self.card[css].value = card_html(title, value)
+        self.top.value = view.top_html
         self.needs_you.value = view.needs_you_html
         self.groups.value = view.groups_html
-        self.editor.show(view.course_id, view.activity_id, view.groups, view.missed_posts)
-        self.heatmap.value = view.heatmap_svg
-        self.timeline.value = view.timeline_svg
+        if self._editor is not None:
+            self._editor.show(view.course_id, view.activity_id, view.groups, view.missed_posts)
+        self.charts.value = view.charts_html
         self._fill_plan(view)
         self.verdict.value = view.verdict_html
         self.brief.value = view.brief_links_html
@@ -665,6 +666,19 @@ class PreClassDashboard:
         self._read()
         self._start_ahead(drop=key)
         self.refresh()
+
+    @property
+    def editor(self) -> GroupEditor:
+        """The controls that correct the groups (built when first opened)."""
+        return self._open_editor()
+
+    def _open_editor(self) -> GroupEditor:
+        if self._editor is None:
+            self._editor = GroupEditor(self.workspace, self._on_correction)
+            v = self.view
+            self._editor.show(v.course_id, v.activity_id, v.groups, v.missed_posts)
+            self.editor_box.children = (self._editor.widget,)
+        return self._editor
 
     def _on_correction(self) -> None:
         self._changed((self.course.value, self.activity.value))

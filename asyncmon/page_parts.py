@@ -18,10 +18,12 @@ __all__ = [
     "STYLE",
     "brief_links_html",
     "card_html",
+    "charts_html",
     "download_link",
     "groups_html",
     "needs_you_html",
     "queue_html",
+    "top_html",
     "verdict_html",
 ]
 
@@ -35,6 +37,7 @@ STYLE = """<style>
   min-width: 200px; max-width: 320px; background: #fafafa; }
 .am-card-title { color: #555; font-size: 0.85em; }
 .am-card-value { font-size: 1.05em; font-weight: 600; }
+.am-cards { display: flex; flex-flow: row wrap; }
 .asyncmon-warning { color: #8a5a00; }
 .asyncmon-verdict .fail { color: #9b1c1c; } .asyncmon-verdict .ok { color: #1c6b2f; }
 .am-streak { background: #fdecea; }
@@ -58,6 +61,33 @@ def card_html(title: str, value: str) -> str:
     """One figure card's content."""
     return (
         f"<div class='am-card-title'>{_e(title)}</div><div class='am-card-value'>{_e(value)}</div>"
+    )
+
+
+def top_html(
+    title: str, timing: str, warning: str | None, cards: list[tuple[str, str, str]]
+) -> str:
+    """The activity's title, its timing, the planning warning and the figure cards
+    (``(css, title, value)``: each card is ``div.asyncmon-card.asyncmon-<css>``)."""
+    return (
+        f"<h2 class='asyncmon-title'>{_e(title)}</h2>"
+        f"<div class='asyncmon-timing'>{_e(timing)}</div>"
+        + (f"<div class='asyncmon-warning'>⚠ {_e(warning)}</div>" if warning else "")
+        + "<div class='am-cards'>"
+        + "".join(
+            f"<div class='asyncmon-card asyncmon-{css}'>{card_html(name, value)}</div>"
+            for css, name, value in cards
+        )
+        + "</div>"
+    )
+
+
+def charts_html(heatmap_svg: str, timeline_svg: str) -> str:
+    """The participation grid and the acknowledgement timeline under their heading."""
+    return (
+        "<h3>Participation and acknowledgement</h3>"
+        f"<div class='asyncmon-heatmap'>{heatmap_svg}</div>"
+        f"<div class='asyncmon-timeline'>{timeline_svg}</div>"
     )
 
 
@@ -93,10 +123,10 @@ def groups_html(
 ) -> str:
     """One expandable section per question group (its examples and students), then the
     concepts asked about; every piece escaped."""
+    body = "<h3>Questions and gaps</h3>"
     if groups.empty:
-        body = "<p>No question was raised by two or more students yet.</p>"
+        body += "<p>No question was raised by two or more students yet.</p>"
     else:
-        body = ""
         for g in groups.itertuples():
             answered = "a teacher already answered" if g.answered else "not answered yet"
             who = ", ".join(names.get(s, s) for s in g.student_ids)
@@ -139,7 +169,7 @@ def needs_you_html(queue: pd.DataFrame, overlooked: list[str], absentees: list[s
             "<p class='am-absentees'><b>Missing several activities in a row:</b> "
             f"{_e('; '.join(absentees))}</p>"
         )
-    return queue_html(queue) + extra
+    return "<h3>Who needs you</h3>" + queue_html(queue) + extra
 
 
 def verdict_html(verdict: str, failed_checks: list[str]) -> str:
@@ -152,7 +182,8 @@ def verdict_html(verdict: str, failed_checks: list[str]) -> str:
 def brief_links_html(brief_html: str, brief_markdown: str, stem: str) -> str:
     """Links that download the brief as HTML and as Markdown (``stem``.html / .md)."""
     return (
-        download_link("Download the brief (HTML)", brief_html, f"{stem}.html", "text/html")
+        "<h3>Brief</h3>"
+        + download_link("Download the brief (HTML)", brief_html, f"{stem}.html", "text/html")
         + " · "
         + download_link(
             "Download the brief (Markdown)", brief_markdown, f"{stem}.md", "text/markdown"

@@ -83,7 +83,7 @@ def test_switching_course_and_activity_follows(workspace):
     # 10:30 New York (14:30 UTC): the next class, not the term's last activity (w7)
     assert app.activity.value == "w4" and app.view.course_id == "HIS210"
     app.activity.value = "w3"
-    assert app.view.activity_id == "w3" and "w3" in app.headline.value
+    assert app.view.activity_id == "w3" and "w3" in app.top.value
 
 
 def test_student_text_is_escaped_in_every_html_piece():
@@ -158,7 +158,7 @@ def test_the_page_corrects_the_groups_and_shows_the_corrected_main_gap(workspace
     editor.rename.click()
     assert editor.status.value == "Renamed."
     assert app.view.groups.iloc[0]["label"] == "Why does oxygen matter <at the end>?"
-    assert "Why does oxygen matter &lt;at the end&gt;?" in app.card["main-gap"].value
+    assert "Why does oxygen matter &lt;at the end&gt;?" in app.top.value
     assert "Why does oxygen matter &lt;at the end&gt;?" in app.view.brief_html
     # merge the second group into the first: one group fewer, the students add up
     second = app.view.groups.iloc[1]

@@ -198,6 +198,8 @@ def test_a_teacher_renames_and_merges_question_groups_on_the_page(browser, tmp_p
     problems = []
     with serve(tmp_path, now=NOW) as url:
         page = open_page(browser, url, problems)
+        page.click(".asyncmon-edit-open")
+        page.wait_for_selector(".asyncmon-edit-group select option", state="attached")
         groups_before = page.eval_on_selector_all(
             ".asyncmon-edit-group select option", "els => els.length"
         )
@@ -242,6 +244,8 @@ def test_with_the_default_preheated_server_a_new_visitor_sees_what_was_saved(bro
             "document.querySelector('.asyncmon-plan-saved').innerText.includes('Plan saved')",
             timeout=60_000,
         )
+        page.click(".asyncmon-edit-open")
+        page.wait_for_selector(".asyncmon-edit-group select option", state="attached")
         page.fill(".asyncmon-edit-name input", "Where does the oxygen go?")
         page.click(".asyncmon-edit-rename")
         page.wait_for_function(

@@ -106,8 +106,8 @@ def test_views_are_computed_ahead_and_a_switch_only_sets_values(workspace):
     app.course.value = "HIS210"
     app.activity.value = "w2"
     assert app.view.took_part == alone.took_part and app.view.coverage == alone.coverage
-    assert alone.took_part in app.card["took-part"].value
-    assert app.heatmap.value == alone.heatmap_svg
+    assert alone.took_part in app.top.value
+    assert app.charts.value == alone.charts_html
     assert busy == []  # ready: no busy sign
     # in place: the same widgets, none made per switch
     assert {id(c) for c in app.content.children} == shown
@@ -124,7 +124,7 @@ def test_a_view_not_ready_shows_the_busy_sign_while_it_is_computed(workspace):
     app.activity.value = "w2"
     assert seen == ["<span class='am-busy'>Working out w2 of BIO101…</span>", ""]
     assert "am-stale" in stale[0] and "am-stale" not in stale[-1]
-    assert "w2" in app.headline.value
+    assert "w2" in app.top.value
     app.close()
 
 
