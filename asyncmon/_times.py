@@ -26,6 +26,21 @@ _MOODLE_HUMAN_FORMATS = (
 _EPOCH = re.compile(r"^\s*-?\d{1,12}(\.0+)?\s*$")
 
 
+#: Years a forum post, a due time or a class can have; anything else is a typing or export
+#: error (``0001-01-01`` would otherwise be stored as year 1 and read as "2001").
+PLAUSIBLE_YEARS = (1990, 2100)
+
+
+def plausible(moment: datetime, text: str) -> datetime:
+    """Return ``moment`` when its year is plausible; raise ``ValueError`` naming it if not."""
+    low, high = PLAUSIBLE_YEARS
+    if not low <= moment.year <= high:
+        raise ValueError(
+            f"{text.strip()!r} is not a plausible date (years {low}-{high}); check the year"
+        )
+    return moment
+
+
 class AmbiguousTime(Warning):
     """A local time that occurs twice in its zone; read as the first occurrence."""
 
@@ -80,6 +95,7 @@ def parse_time(text: str, tz: ZoneInfo) -> tuple[datetime, str | None]:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"{text!r} is not a date and time; use {ISO_EXAMPLE}") from None
+    plausible(parsed, text)
     if parsed.tzinfo is None:
         return localize(parsed, tz)
     return parsed.astimezone(UTC), None
@@ -92,7 +108,7 @@ def parse_epoch(text: str) -> datetime:
     seconds = int(float(text))
     if not 0 < seconds < 4_102_444_800:  # 1970 .. 2100
         raise ValueError(f"{text!r} is not a plausible Unix time (1970-2100)")
-    return datetime.fromtimestamp(seconds, UTC)
+    return plausible(datetime.fromtimestamp(seconds, UTC), text)
 
 
 def parse_moodle_time(text: str, tz: ZoneInfo) -> tuple[datetime, str | None]:
@@ -109,7 +125,7 @@ def parse_moodle_time(text: str, tz: ZoneInfo) -> tuple[datetime, str | None]:
             naive = datetime.strptime(raw, fmt)
         except ValueError:
             continue
-        return localize(naive, tz)
+        return localize(plausible(naive, text), tz)
     raise ValueError(
         f"{text!r} is neither Unix epoch seconds nor an English human-readable Moodle date "
         "such as 'Tuesday, 4 February 2025, 9:15 AM'; export again from Moodle without "

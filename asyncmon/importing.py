@@ -163,6 +163,8 @@ def import_sources(
         report.sources.append(failed)
 
     known = _known_posts(stored)
+    posts, refused = _refuse_activity_changes(posts, stored)
+    reactions = _refuse_reactions(reactions, refused)
     posts = _dedupe(posts, ("course_id", "post_id"), _post_version)
     _derive_threads(posts, known)
     reactions = _dedupe(
@@ -270,6 +272,58 @@ def _context(
         exported_by=exported_by,
         exported_at=exported_at or datetime.now(UTC).replace(microsecond=0),
     )
+
+
+def _refuse_activity_changes(
+    posts: list[dict], stored: ClassData | None
+) -> tuple[list[dict], set[tuple[str, str]]]:
+    """A post never changes activity silently: a post whose id is already stored (or
+    read earlier in this import) in another activity of its course is rejected, with
+    the fix. Returns the posts kept and the (course, post) keys refused."""
+    where: dict[tuple[str, str], tuple[str, str]] = {}
+    if stored is not None:
+        for c, p, a in zip(
+            stored.posts["course_id"], stored.posts["post_id"], stored.posts["activity_id"]
+        ):
+            where[(c, p)] = (a, "the workspace")
+    kept, refused = [], set()
+    for post in posts:
+        key = (post["course_id"], post["post_id"])
+        activity, place = where.setdefault(
+            key, (post["activity_id"], f"{post['_report'].file} row {post['_row']}")
+        )
+        if activity == post["activity_id"]:
+            kept.append(post)
+            continue
+        refused.add(key)
+        post["_report"].reject(
+            post["_row"],
+            "post_id",
+            post["post_id"],
+            f"post {post['post_id']} of course {post['course_id']} is in activity {activity} "
+            f"({place}) and this row puts it in {post['activity_id']}; a post never changes "
+            f"activity. If this file is {activity}'s export, import it with --activity "
+            f"{activity}; if it is another activity's, give its posts ids of their own "
+            "(post ids must be unique within a course)",
+        )
+    return kept, refused
+
+
+def _refuse_reactions(reactions: list[dict], refused: set[tuple[str, str]]) -> list[dict]:
+    """Reactions to a refused post are refused with it (they would land on another post)."""
+    kept = []
+    for reaction in reactions:
+        if (reaction["course_id"], reaction["post_id"]) in refused:
+            reaction["_report"].reject(
+                reaction["_row"],
+                "post_id",
+                reaction["post_id"],
+                "reacts to a post refused above (its id belongs to another activity); "
+                "import it with that post",
+            )
+        else:
+            kept.append(reaction)
+    return kept
 
 
 def _post_version(post: dict):

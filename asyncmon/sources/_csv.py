@@ -116,8 +116,28 @@ def read_rows(
                 "that contains a comma between double quotes"
             )
         values = {h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header) if h}
+        problem = problem or _swallowed(values, len(header))
         rows.append(CsvRow(row_number, values, problem))
     return rows, extra
+
+
+def _swallowed(values: dict[str, str], columns: int) -> str | None:
+    """A field that runs over several lines and holds a line shaped like a whole record
+    (as many commas as the header) swallowed the rows after it: a double quote was
+    opened and not closed. Say so, rather than keep those rows as text."""
+    if columns < 3:
+        return None
+    for column, value in values.items():
+        lines = value.split("\n")
+        for line in lines[1:]:
+            if line.count(",") >= columns - 1:
+                return (
+                    f"column {column} runs over {len(lines)} lines and holds what looks like "
+                    f"more rows ({line[:40]!r}...): a double quote opened in this row is not "
+                    'closed. Close it (or write a quote inside a field as "") and import '
+                    "again; the rows it swallowed were not read"
+                )
+    return None
 
 
 def read_records(

@@ -1,0 +1,116 @@
+"""Nothing lost silently, nothing leaked: each case here was a silent loss, a leak or a
+traceback on an input a school really has, and fails without its fix."""
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from asyncmon import Workspace, sample_data_dir
+
+
+def cli(*args, check=False):
+    return subprocess.run(
+        [sys.executable, "-m", "asyncmon.cli", *args], capture_output=True, text=True, check=check
+    )
+
+
+@pytest.fixture
+def roster_ws(tmp_path):
+    d = sample_data_dir()
+    ws = Workspace(tmp_path / "ws")
+    ws.import_sources([], people=d / "people.csv", activities=d / "activities.csv")
+    return ws
+
+
+def test_a_forum_export_imported_as_another_activity_is_refused_not_moved(roster_ws):
+    moodle = sample_data_dir() / "moodle" / "BIO101_w1.csv"
+    with open(moodle, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    first = roster_ws.import_sources([moodle], course_id="BIO101", activity_id="w1")
+    assert first.report.stored["posts"].added == len(rows)
+    # the same export again, named as w2 by mistake: refused, each row with the fix
+    again = roster_ws.import_sources([moodle], course_id="BIO101", activity_id="w2")
+    source = again.report.sources[-1]
+    assert source.read == len(rows) and source.kept == 0 and len(source.rejected) == len(rows)
+    assert source.balanced
+    problem = source.rejected[0]
+    assert problem.column == "post_id" and problem.row == 2
+    assert "is in activity w1 (the workspace) and this row puts it in w2" in problem.message
+    assert "import it with --activity w1" in problem.message
+    assert again.report.stored["posts"].updated == 0
+    posts = roster_ws.load().posts
+    bio = posts[posts["course_id"] == "BIO101"]
+    assert set(bio["activity_id"]) == {"w1"} and len(bio) == len(rows)
+
+
+def test_template_ids_repeated_across_activities_are_refused_in_one_import(roster_ws):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["course_id", "activity_id", "post_id", "author_id", "created_at", "body"])
+    writer.writerow(["BIO101", "w1", "1", "1011", "2025-02-15T10:00:00Z", "first in w1"])
+    writer.writerow(["BIO101", "w1", "2", "1012", "2025-02-15T11:00:00Z", "second in w1"])
+    writer.writerow(["BIO101", "w2", "1", "1013", "2025-02-22T10:00:00Z", "first in w2"])
+    result = roster_ws.import_sources([("posts.csv", out.getvalue().encode())])
+    source = result.report.sources[-1]
+    assert (source.read, source.kept, len(source.rejected)) == (3, 2, 1)
+    assert source.rejected[0].row == 4
+    assert "is in activity w1 (posts.csv row 2) and this row puts it in w2" in (
+        source.rejected[0].message
+    )
+    stored = roster_ws.load().posts.set_index("post_id")
+    assert stored.loc["1", "body"] == "first in w1" and stored.loc["1", "activity_id"] == "w1"
+
+
+def test_an_unclosed_quote_that_swallows_rows_is_reported_with_its_row(roster_ws):
+    text = (
+        "course_id,activity_id,post_id,author_id,created_at,body\n"
+        'BIO101,w1,p1,1011,2025-02-15T10:00:00Z,"I think the pump needs ATP\n'
+        "BIO101,w1,p2,1012,2025-02-15T11:00:00Z,why does osmosis need no energy?\n"
+        "BIO101,w1,p3,1013,2025-02-15T12:00:00Z,and what about water?\n"
+    )
+    result = roster_ws.import_sources([("posts.csv", text.encode())])
+    source = result.report.sources[-1]
+    # the quote opened in p1's body runs to the end: one record, which used to be kept
+    # with p2 and p3 inside its body
+    assert source.read == 1 and source.balanced
+    assert [p.row for p in source.rejected] == [2]
+    message = source.rejected[0].message
+    assert "column body runs over" in message and "is not closed" in message
+    assert "'BIO101,w1,p2,1012," in message
+
+
+def test_a_body_over_several_lines_is_still_one_post(roster_ws):
+    text = (
+        "course_id,activity_id,post_id,author_id,created_at,body\n"
+        'BIO101,w1,p1,1011,2025-02-15T10:00:00Z,"first line\nsecond, with a comma\nthird"\n'
+    )
+    result = roster_ws.import_sources([("posts.csv", text.encode())])
+    assert result.report.sources[-1].rejected == []
+    assert roster_ws.load().posts["body"].iloc[0].count("\n") == 2
+
+
+@pytest.mark.parametrize(
+    ("created_at", "accepted"),
+    [
+        ("0001-01-01 00:00", False),
+        ("1989-12-31T23:00:00Z", False),
+        ("2101-01-01 09:00", False),
+        ("1990-01-01 12:00", True),
+        ("2025-02-15 10:00", True),
+    ],
+)
+def test_implausible_dates_are_rejected_with_the_row(roster_ws, created_at, accepted):
+    text = (
+        "course_id,activity_id,post_id,author_id,created_at,body\n"
+        f"BIO101,w1,p1,1011,{created_at},why does the pump need ATP?\n"
+    )
+    result = roster_ws.import_sources([("posts.csv", text.encode())])
+    rejected = result.report.sources[-1].rejected
+    if accepted:
+        assert rejected == []
+    else:
+        assert [(p.row, p.column) for p in rejected] == [(2, "created_at")]
+        assert "is not a plausible date (years 1990-2100)" in rejected[0].message
