@@ -18,19 +18,56 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import WorkspaceError
+
 __all__ = ["Pseudonymizer", "workspace_secret"]
 
 SECRET_FILE = "secret.key"
 
 
+SECRET_BYTES = 32
+
+
 def workspace_secret(folder: str | Path) -> bytes:
-    """The workspace's pseudonym secret, created (32 random bytes, mode 600) if missing."""
+    """The workspace's pseudonym secret, created (32 random bytes, mode 600) if missing.
+
+    The secret is written to a temporary file, flushed to disk, then renamed into place:
+    a full disk or a kill leaves no partial key. A key shorter than 32 bytes (left by an
+    older version or edited by hand) is refused: with it, pseudonyms could be reversed by
+    trying every id.
+
+    Raises
+    ------
+    WorkspaceError
+        The secret cannot be written (say where and why), or the stored one is too short.
+    """
     path = Path(folder) / SECRET_FILE
     if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as f:
-            f.write(secrets.token_bytes(32))
-    return path.read_bytes()
+        temporary = path.with_name(f".{SECRET_FILE}.{os.getpid()}.tmp")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as f:
+                f.write(secrets.token_bytes(SECRET_BYTES))
+                f.flush()
+                os.fsync(f.fileno())
+            os.link(temporary, path)  # fails if another process made the key meanwhile
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise WorkspaceError(
+                f"cannot write the pseudonym secret {path}: {exc.strerror}; free some disk "
+                "space (or make the workspace writable) and run the command again"
+            ) from None
+        finally:
+            temporary.unlink(missing_ok=True)
+    secret = path.read_bytes()
+    if len(secret) < SECRET_BYTES:
+        raise WorkspaceError(
+            f"the pseudonym secret {path} holds {len(secret)} bytes, fewer than "
+            f"{SECRET_BYTES}: pseudonyms made with it could be reversed. Delete the file to "
+            "make a new secret (pseudonyms published before will change)"
+        )
+    return secret
 
 
 class Pseudonymizer:

@@ -8,6 +8,7 @@ nothing, and a later, overlapping export adds only new posts and updates edited 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import closing, contextmanager
@@ -85,7 +86,7 @@ class Workspace:
                 )
             if self.path.exists() and not self.path.is_dir():
                 raise WorkspaceError(f"{self.path} is a file; a workspace is a folder")
-            self.path.mkdir(parents=True, exist_ok=True)
+            self._create_private()
         with closing(self._connect()) as con, con:
             for statement in _ddl():
                 con.execute(statement)
@@ -95,6 +96,22 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
+
+    def _create_private(self) -> None:
+        """A new workspace holds every student's name and words: its folder (when made
+        here) is readable by its owner only (0700), and so is its database file (0600),
+        made before anything is written; SQLite gives its journal files the database
+        file's mode."""
+        try:
+            if not self.path.exists():  # a folder the user already had keeps its mode
+                self.path.mkdir(parents=True, mode=0o700)
+                os.chmod(self.path, 0o700)  # whatever the umask
+            os.close(os.open(self.db_path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as exc:
+            raise WorkspaceError(
+                f"cannot create the workspace {self.path}: {exc.strerror}; choose a folder "
+                "you can write to"
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         try:

@@ -114,3 +114,55 @@ def test_implausible_dates_are_rejected_with_the_row(roster_ws, created_at, acce
     else:
         assert [(p.row, p.column) for p in rejected] == [(2, "created_at")]
         assert "is not a plausible date (years 1990-2100)" in rejected[0].message
+
+
+def test_a_new_workspace_is_readable_by_its_owner_only(tmp_path):
+    import os
+    import stat
+
+    before = os.umask(0o022)  # the usual default: files 0644 unless the code says otherwise
+    try:
+        d = sample_data_dir()
+        ws = Workspace(tmp_path / "ws")
+        ws.import_sources(
+            [d / "posts.csv"], people=d / "people.csv", activities=d / "activities.csv"
+        )
+    finally:
+        os.umask(before)
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(ws.path) == 0o700
+    assert mode(ws.db_path) == 0o600
+    for journal in ws.path.glob("asyncmon.sqlite-*"):
+        assert mode(journal) & 0o077 == 0, journal
+
+
+def test_the_pseudonym_secret_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    import os
+
+    from asyncmon import WorkspaceError
+    from asyncmon.pseudonyms import workspace_secret
+
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, *args, **kwargs):
+            self.file = real_fdopen(*args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", FullDisk)
+    with pytest.raises(WorkspaceError, match="No space left on device; free some disk"):
+        workspace_secret(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # no empty key left for the next run
+    monkeypatch.setattr(os, "fdopen", real_fdopen)
+    assert len(workspace_secret(tmp_path)) == 32
+    (tmp_path / "secret.key").write_bytes(b"")
+    with pytest.raises(WorkspaceError, match="holds 0 bytes, fewer than 32"):
+        workspace_secret(tmp_path)
