@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -189,6 +190,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
+        return _run(args)
+    except BrokenPipeError:  # `asyncmon show | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         if args.command in ("import", "validate"):
             return _import(args)
         if args.command == "metrics":
@@ -200,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "dashboard":
             return _serve(
-                Workspace(args.workspace, create=False),
+                _with_class(args.workspace),
                 port=args.port,
                 now=args.now,
                 preheat=not args.no_preheat,
@@ -208,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "coordinator":
             return _serve(
-                Workspace(args.workspace, create=False),
+                _with_class(args.workspace),
                 port=args.port,
                 notebook="coordinator_dashboard",
                 show_names=args.show_names,
@@ -224,8 +234,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
+def _with_class(folder) -> Workspace:
+    """The workspace at ``folder``, which must hold a class (a schedule at least)."""
+    workspace = Workspace(folder, create=False)
+    if not workspace.holds_class():
+        raise AsyncmonError(
+            f"{folder} holds no class yet: no schedule was imported (a first import may have "
+            "failed). Import one: asyncmon import POSTS --people people.csv --activities "
+            f"activities.csv --workspace {folder}"
+        )
+    return workspace
+
+
 def _load(args: argparse.Namespace):
-    data = Workspace(args.workspace, create=False).load()
+    data = _with_class(args.workspace).load()
     if args.course is not None:
         if args.course not in set(data.courses["course_id"]):
             raise AsyncmonError(
@@ -394,8 +416,18 @@ def _publish(args: argparse.Namespace) -> int:
 
     from .coordinator import publish_html
 
-    page = publish_html(Workspace(args.workspace, create=False), show_names=args.show_names)
-    Path(args.out).write_text(page, encoding="utf-8")
+    out = Path(args.out)
+    if out.is_dir():
+        raise AsyncmonError(
+            f"{out} is a folder; give the file to write, e.g. {out / 'courses.html'}"
+        )
+    if not out.parent.is_dir():
+        raise AsyncmonError(f"the folder {out.parent} does not exist; create it or write elsewhere")
+    page = publish_html(_with_class(args.workspace), show_names=args.show_names)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise AsyncmonError(f"cannot write {out}: {exc.strerror}") from None
     print(
         f"Wrote {args.out} ({len(page) / 1e6:.1f} MB; students "
         f"{'by name' if args.show_names else 'pseudonymised'}); it opens from disk, "

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .coverage import acknowledgements
+from .formatting import course_label
 from .planning import activity_summary
 from .pseudonyms import Pseudonymizer, workspace_secret
 from .store import Workspace
@@ -69,7 +70,8 @@ def coordinator_table(
     out["overlooked_share"] = out["n_overlooked"] / out["participating_before_class"].where(
         out["participating_before_class"] > 0
     )
-    out["course_title"] = out["course_id"].map(titles)
+    # a schedule may give no course title: "" (a missing key would drop the course)
+    out["course_title"] = out["course_id"].map(titles.dropna()).fillna("")
     out["teachers"] = out["course_id"].map(_teachers(data)).fillna("")
     out["week"] = [
         (
@@ -117,7 +119,7 @@ def _overlooked(table: pd.DataFrame, activities: pd.DataFrame, k: int) -> pd.Dat
 
 def _rollup(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rows = []
-    for key, g in table.groupby(keys, sort=True):
+    for key, g in table.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         failed = Counter(f for fs in g["failed"] for f in fs)
         rows.append(
@@ -334,7 +336,7 @@ def publish_html(
         )
     )
     drilldown = "".join(
-        f"<h3>{html.escape(c)} {html.escape(str(t))}</h3>"
+        f"<h3>{html.escape(course_label(c, t))}</h3>"
         + course_drilldown_html(table, overlooked, c, names)
         for c, t in zip(courses["course_id"], courses["course_title"])
     )
@@ -350,7 +352,7 @@ def publish_html(
         courses=_table_html(
             courses,
             {
-                "course": lambda r: f"{r['course_id']} {r['course_title']}",
+                "course": lambda r: course_label(r["course_id"], r["course_title"]),
                 "teachers": lambda r: r["teachers"],
             }
             | ROLLUP_COLUMNS,
@@ -396,7 +398,7 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
         + _table_html(
             courses,
             {
-                "course": lambda r: f"{r['course_id']} {r['course_title']}",
+                "course": lambda r: course_label(r["course_id"], r["course_title"]),
                 "teachers": lambda r: r["teachers"],
             }
             | ROLLUP_COLUMNS,

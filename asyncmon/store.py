@@ -34,6 +34,25 @@ ANY_PLAN = object()
 _ORDER = ("courses", "people", "activities", "posts", "reactions", "plans", "corrections")
 
 
+def _database_error(path: Path, exc: sqlite3.DatabaseError) -> WorkspaceError:
+    """What a user can do about a database error, in words."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        advice = "the workspace is read-only; make the folder and its files writable"
+    elif "disk is full" in text or "disk I/O" in text:
+        advice = "the disk is full or failing; free some space and run the command again"
+    elif "not a database" in text or "malformed" in text:
+        advice = (
+            "the file is damaged or is not an asyncmon workspace; restore it from a backup, "
+            "or import the class again into a new workspace"
+        )
+    elif "unable to open" in text:
+        advice = "the file cannot be opened; check that the folder exists and is yours"
+    else:
+        advice = "check the file, or import the class again into a new workspace"
+    return WorkspaceError(f"cannot use {path} ({text}): {advice}")
+
+
 def _ddl() -> list[str]:
     statements = []
     for name in _ORDER:
@@ -116,11 +135,11 @@ class Workspace:
     def _connect(self) -> sqlite3.Connection:
         try:
             con = sqlite3.connect(self.db_path, timeout=60, isolation_level=None)
-        except sqlite3.OperationalError as exc:
-            raise WorkspaceError(f"cannot open {self.db_path}: {exc}") from None
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA busy_timeout=60000")
-        con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA busy_timeout=60000")
+            con.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(self.db_path, exc) from None
         return con
 
     @contextmanager
@@ -130,9 +149,11 @@ class Workspace:
             con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield con
             con.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if con.in_transaction:
                 con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _database_error(self.db_path, exc) from None
             raise
         finally:
             con.close()
@@ -352,6 +373,11 @@ class Workspace:
                 ),
             )
         return correction_id
+
+    def holds_class(self) -> bool:
+        """Whether a schedule was imported (a first import that failed leaves none)."""
+        with closing(self._connect()) as con:
+            return con.execute("SELECT COUNT(*) FROM activities").fetchone()[0] > 0
 
     def version(self) -> tuple:
         """A cheap mark that changes whenever an import, a plan or a correction is stored.

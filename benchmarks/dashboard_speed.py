@@ -174,6 +174,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--refill", type=float, default=40, help="seconds for the pool")
+    parser.add_argument(
+        "--servers", default="preheated,cold", help="which servers to time (comma-separated)"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -189,8 +192,8 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
             print(f"{'setting':<10} {'page':<11} {'drawn s':>8} {'ratio':>6} {'switch s':>9}")
-            for preheat in (True, False):
-                setting = "preheated" if preheat else "cold"
+            for setting in args.servers.split(","):
+                preheat = setting == "preheated"
                 results = {}
                 for name in ("empty", "one widget", "dashboard"):
                     process, url = start(notebooks[name], env, preheat)
@@ -202,7 +205,9 @@ def main() -> None:
                             if name == "dashboard":
                                 for activity in ("w3", "w2", "w5"):
                                     switched.append(switch(page, activity))
-                            page.close()
+                            # as a browser closes a tab: Voila's page asks the server to
+                            # shut its kernel down
+                            page.close(run_before_unload=True)
                             if preheat:
                                 time.sleep(args.refill)  # the pool refills
                     finally:

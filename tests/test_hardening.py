@@ -13,7 +13,11 @@ from asyncmon import Workspace, sample_data_dir
 
 def cli(*args, check=False):
     return subprocess.run(
-        [sys.executable, "-m", "asyncmon.cli", *args], capture_output=True, text=True, check=check
+        [sys.executable, "-m", "asyncmon.cli", *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
     )
 
 
@@ -166,3 +170,82 @@ def test_the_pseudonym_secret_is_written_whole_or_not_at_all(tmp_path, monkeypat
     (tmp_path / "secret.key").write_bytes(b"")
     with pytest.raises(WorkspaceError, match="holds 0 bytes, fewer than 32"):
         workspace_secret(tmp_path)
+
+
+def test_pages_and_reports_work_without_course_titles(tmp_path):
+    from .other_class import import_other_class
+
+    import_other_class(tmp_path / "ws")  # its schedule has no course_title column
+    out = cli("publish", "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "c.html"))
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "<h3>PHYS-9</h3>" in page and "nan" not in page.lower().split()
+    shown = cli("show", "--workspace", str(tmp_path / "ws"), check=True).stdout
+    assert "\nPHYS-9 (America/Chicago)" in shown and "nan" not in shown
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["metrics"],
+        ["metrics", "--json"],
+        ["publish", "--out", "OUT/c.html"],
+        ["brief", "--course", "BIO101", "--activity", "w1"],
+        ["dashboard"],
+    ],
+)
+def test_an_empty_workspace_gets_a_message_not_a_traceback(tmp_path, command):
+    Workspace(tmp_path / "ws")  # what a failed first import leaves
+    args = [a.replace("OUT", str(tmp_path)) for a in command]
+    out = cli(*args, "--workspace", str(tmp_path / "ws"))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "holds no class yet: no schedule was imported" in out.stderr
+
+
+def test_publish_names_a_missing_folder_or_a_folder_given_as_the_file(workspace, tmp_path):
+    missing = cli(
+        "publish", "--workspace", str(workspace.path), "--out", str(tmp_path / "no/c.html")
+    )
+    assert missing.returncode == 2 and f"the folder {tmp_path / 'no'} does not exist" in (
+        missing.stderr
+    )
+    folder = cli("publish", "--workspace", str(workspace.path), "--out", str(tmp_path))
+    assert folder.returncode == 2 and f"{tmp_path} is a folder" in folder.stderr
+
+
+def test_a_damaged_or_read_only_workspace_gets_a_message(workspace, tmp_path):
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(workspace.path, damaged)
+    (damaged / "asyncmon.sqlite").write_bytes(b"this is not a database" * 100)
+    for name in ("asyncmon.sqlite-wal", "asyncmon.sqlite-shm"):
+        (damaged / name).unlink(missing_ok=True)
+    out = cli("metrics", "--workspace", str(damaged))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "the file is damaged or is not an asyncmon workspace" in out.stderr
+
+
+def test_a_read_only_workspace_gets_a_message(workspace, monkeypatch):
+    import sqlite3
+
+    from asyncmon import WorkspaceError
+
+    # what SQLite answers when the files cannot be written (root writes through any
+    # mode, so the read-only connection is made explicitly)
+    def read_only():
+        return sqlite3.connect(f"file:{workspace.db_path}?mode=ro", uri=True, isolation_level=None)
+
+    monkeypatch.setattr(workspace, "_connect", read_only)
+    with pytest.raises(WorkspaceError, match="the workspace is read-only; make the folder"):
+        workspace.save_plan("BIO101", "w1", feedback="x")
+
+
+def test_show_into_a_pipe_that_closes_early_is_quiet(workspace):
+    shown = subprocess.run(
+        f"{sys.executable} -m asyncmon.cli show --workspace {workspace.path} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert shown.stdout.startswith("Workspace ") and shown.stderr == ""
