@@ -8,9 +8,10 @@ autumn) is read as its first occurrence and reported.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 UTC = UTC
 
@@ -45,10 +46,17 @@ class AmbiguousTime(Warning):
     """A local time that occurs twice in its zone; read as the first occurrence."""
 
 
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    # 'localtime' (the machine's own setting, read differently elsewhere) and the like
+    # are files of the zone database, not zone names
+    return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the IANA zone ``name``; raise ``ValueError`` with a fix when unknown."""
     try:
-        if not name or name != name.strip():
+        if not name or name != name.strip() or name not in _zone_names():
             raise ValueError
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:

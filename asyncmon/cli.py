@@ -18,12 +18,15 @@ from .metrics import metrics_document
 from .sources import FORMATS
 from .store import Workspace
 
+_WORKSPACE_HELP = "the workspace folder (made by asyncmon import)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asyncmon",
         description="Read a class's discussion-board exports and get ready for the next class.",
     )
+    parser.add_argument("--version", action="version", version=f"asyncmon {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     for name, help_text in (
@@ -42,7 +45,11 @@ def _parser() -> argparse.ArgumentParser:
             "--workspace",
             metavar="DIR",
             required=(name == "import"),
-            help="the workspace folder (created if missing)",
+            help=(
+                "the workspace folder (created if missing)"
+                if name == "import"
+                else "an existing workspace whose roster and schedule the files may use"
+            ),
         )
         cmd.add_argument(
             "--people", metavar="FILE", help="roster: course_id, person_id, name, role"
@@ -77,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser(
         "metrics", help="participation, coverage, question groups and verdicts of a workspace"
     )
-    metrics.add_argument("--workspace", metavar="DIR", required=True)
+    metrics.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
     metrics.add_argument("--course", metavar="ID", help="only this course")
     metrics.add_argument("--activity", metavar="ID", help="only this activity")
     metrics.add_argument(
@@ -100,9 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     metrics.add_argument("--json", action="store_true", help="print one JSON document")
 
     brief = commands.add_parser("brief", help="print the pre-class brief of one activity")
-    brief.add_argument("--workspace", metavar="DIR", required=True)
-    brief.add_argument("--course", metavar="ID", required=True)
-    brief.add_argument("--activity", metavar="ID", required=True)
+    brief.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    brief.add_argument("--course", metavar="ID", required=True, help="the course")
+    brief.add_argument(
+        "--activity", metavar="ID", required=True, help="the activity whose class is next"
+    )
     brief.add_argument(
         "--as-of",
         metavar="TIME",
@@ -112,14 +121,14 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--html", action="store_true", help="HTML instead of Markdown")
 
     show = commands.add_parser("show", help="print what a workspace holds")
-    show.add_argument("--workspace", metavar="DIR", required=True)
+    show.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
 
     dashboard = commands.add_parser(
         "dashboard", help="serve the pre-class dashboard of a workspace (Voila)"
     )
-    dashboard.add_argument("--workspace", metavar="DIR", required=True)
+    dashboard.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
     dashboard.add_argument(
-        "--port", type=int, default=8866, help="local port (default 8866); fails if taken"
+        "--port", type=_port, default=8866, help="local port (default 8866); fails if taken"
     )
     dashboard.add_argument(
         "--now", metavar="TIME", type=_instant, help="look from this moment (replays; default: now)"
@@ -137,8 +146,10 @@ def _parser() -> argparse.ArgumentParser:
     coordinator = commands.add_parser(
         "coordinator", help="serve the coordinator dashboard (students pseudonymised)"
     )
-    coordinator.add_argument("--workspace", metavar="DIR", required=True)
-    coordinator.add_argument("--port", type=int, default=8867)
+    coordinator.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    coordinator.add_argument(
+        "--port", type=_port, default=8867, help="local port (default 8867); fails if taken"
+    )
     coordinator.add_argument(
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
     )
@@ -149,8 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     publish = commands.add_parser(
         "publish", help="write the coordinator view as one self-contained HTML file"
     )
-    publish.add_argument("--workspace", metavar="DIR", required=True)
-    publish.add_argument("--out", metavar="FILE", required=True)
+    publish.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    publish.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="the HTML file to write (its folder must exist)",
+    )
     publish.add_argument(
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
     )
@@ -163,11 +179,32 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where to create the workspace (default: a new temporary folder)",
     )
-    demo.add_argument("--port", type=int, default=8866)
+    demo.add_argument(
+        "--port", type=_port, default=8866, help="local port (default 8866); fails if taken"
+    )
     demo.add_argument(
         "--no-serve", action="store_true", help="only import and print what the workspace holds"
     )
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("asyncmon")
+    except PackageNotFoundError:  # run from a source tree that was not installed
+        return "(not installed)"
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use a number from 1 to 65535")
+    return port
 
 
 def _instant(text: str) -> datetime:

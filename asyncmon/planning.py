@@ -17,9 +17,11 @@ from .participation import class_rates
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
-__all__ = ["FOLLOWUP_KINDS", "activity_summary", "planning_window", "verdicts"]
+__all__ = ["FOLLOWUP_KINDS", "GAP_SOURCES", "activity_summary", "planning_window", "verdicts"]
 
 FOLLOWUP_KINDS = ("roleplay", "quick-write", "debate", "other")
+#: Where a plan's main gap came from.
+GAP_SOURCES = ("question-group", "concept", "free-text")
 ASYNC, HOMEWORK = "asynchronous learning", "homework"
 _HOUR = pd.Timedelta(hours=1)
 

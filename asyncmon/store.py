@@ -296,6 +296,16 @@ class Workspace:
         PlanChangedError
             The plan changed since ``expected`` was read.
         """
+        from .planning import FOLLOWUP_KINDS, GAP_SOURCES
+
+        if followup_kind is not None and followup_kind not in FOLLOWUP_KINDS:
+            raise WorkspaceError(
+                f"followup_kind {followup_kind!r} is not one of {', '.join(FOLLOWUP_KINDS)}"
+            )
+        if gap_source is not None and gap_source not in GAP_SOURCES:
+            raise WorkspaceError(
+                f"gap_source {gap_source!r} is not one of {', '.join(GAP_SOURCES)}"
+            )
         moment = format_utc(now or datetime.now(UTC))
         new = dict(
             zip(PLAN_FIELDS, (gap, gap_source, feedback, followup_kind, followup_description))

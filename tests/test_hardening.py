@@ -249,3 +249,43 @@ def test_show_into_a_pipe_that_closes_early_is_quiet(workspace):
         text=True,
     )
     assert shown.stdout.startswith("Workspace ") and shown.stderr == ""
+
+
+def test_a_plan_with_an_unknown_follow_up_is_refused_before_it_is_stored(workspace):
+    from asyncmon import WorkspaceError
+
+    with pytest.raises(WorkspaceError, match="followup_kind 'Roleplay' is not one of roleplay"):
+        workspace.save_plan("BIO101", "w1", followup_kind="Roleplay")
+    with pytest.raises(WorkspaceError, match="gap_source 'group' is not one of"):
+        workspace.save_plan("BIO101", "w1", gap="x", gap_source="group")
+    assert workspace.load().plans.empty
+
+
+def test_command_line_options_are_checked_and_explained():
+    out = cli("dashboard", "--workspace", "ws", "--port", "99999")
+    assert out.returncode == 2 and "'99999' is not a port; use a number from 1 to 65535" in (
+        out.stderr
+    )
+    assert cli("--version").stdout.startswith("asyncmon ")
+    assert "an existing workspace" in cli("validate", "--help").stdout
+    # every option of every command says what it is
+    from asyncmon.cli import _parser
+
+    commands = next(a for a in _parser()._actions if a.dest == "command").choices
+    silent = [
+        f"{name} {'/'.join(action.option_strings) or action.dest}"
+        for name, parser in commands.items()
+        for action in parser._actions
+        if not action.help
+    ]
+    assert silent == []
+
+
+def test_localtime_is_not_a_time_zone(roster):
+    from asyncmon.sources.roster import read_activities
+
+    activities = roster["activities"][1].replace(b"Europe/Amsterdam", b"localtime", 1)
+    kept, _, report = read_activities(activities, "activities.csv")
+    assert [a["activity_id"] for a in kept] == ["a2"]
+    assert [(p.row, p.column) for p in report.rejected] == [(2, "timezone")]
+    assert "'localtime' is not an IANA time zone name" in report.rejected[0].message
