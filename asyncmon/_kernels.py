@@ -12,9 +12,11 @@ processes, 9.4 GB). This manager
 - counts a pool kernel's idle time from when a page took it, not from when it was
   heated, so that it is not culled before the browser connects.
 
-Kernels nobody is connected to (a plain GET, a closed page) are culled by the standard
-``cull_idle_timeout`` with ``cull_connected=False``; Voila's page also asks for its
-kernel to be shut down when it is closed. The server is given this class with
+- shuts a kernel down when its page closed (its last websocket gone for
+  ``closed_page_grace`` seconds).
+
+Kernels nobody ever connected to (a plain GET) are culled by the standard
+``cull_idle_timeout`` with ``cull_connected=False``. The server is given this class with
 ``--VoilaConfiguration.multi_kernel_manager_class`` (see
 :func:`asyncmon.serving.voila_command`); Voila subclasses it for its pool.
 """
@@ -26,7 +28,7 @@ import asyncio
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.web import HTTPError
-from traitlets import Integer, Unicode
+from traitlets import Float, Integer, Unicode
 
 __all__ = ["BoundedKernelManager"]
 
@@ -43,6 +45,13 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         "no longer use, or try again in a minute.",
         config=True,
         help="What a visitor is told when every kernel is taken (one line).",
+    )
+
+    closed_page_grace = Float(
+        10,
+        config=True,
+        help="Seconds a kernel is kept after its page's last connection closed (a network "
+        "blip reconnects within them; a reloaded page gets a new kernel anyway).",
     )
 
     def __init__(self, **kwargs):
@@ -72,6 +81,28 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             if task in pool:
                 pool.remove(task)
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    def notify_disconnect(self, kernel_id):
+        # Voila's page asks for its kernel to be shut down when it closes, but that
+        # request is refused here for want of an _xsrf cookie; a closed page's kernel is
+        # shut once its last connection has been gone for the grace time instead
+        super().notify_disconnect(kernel_id)
+        if self._closing or self._kernel_connections.get(kernel_id, 0) > 0:
+            return
+        loop = asyncio.get_running_loop()
+        loop.call_later(
+            self.closed_page_grace,
+            lambda: loop.create_task(self._shut_if_unused(kernel_id)),
+        )
+
+    async def _shut_if_unused(self, kernel_id) -> None:
+        if (
+            not self._closing
+            and kernel_id in self._kernels
+            and self._kernel_connections.get(kernel_id, 0) == 0
+        ):
+            self.log.info("Shutting down kernel %s: its page closed", kernel_id)
+            await self.shutdown_kernel(kernel_id)
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)

@@ -110,9 +110,9 @@ def voila_command(
     tracebacks on the page; plotly's JupyterLab extension not loaded (the teacher's page
     draws its own SVG; the coordinator's plotly widgets bring their own code). Memory
     stays bounded: at most ``max_kernels`` kernels (the preheated one included; one more
-    request gets a 503 page saying why), and a kernel no page is connected to (a plain
-    GET, a closed page) is shut down after a minute idle
-    (:class:`asyncmon._kernels.BoundedKernelManager`).
+    request gets a 503 page saying why); a closed page's kernel is shut down 10 s after
+    its connection went, and a kernel nobody ever connected to (a plain GET) after a
+    minute idle (:class:`asyncmon._kernels.BoundedKernelManager`).
     """
     command = [
         sys.executable,

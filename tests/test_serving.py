@@ -82,3 +82,23 @@ def test_requests_beyond_the_cap_are_refused_and_sigterm_stops_every_kernel(work
             process.kill()
         log.close()
     assert "Stopped." in (workspace.path / "server.log").read_text()
+
+
+def test_a_closed_page_gives_its_kernel_back(browser, workspace):
+    from .browser import open_page, serve
+
+    problems = []
+    with serve(workspace.path, now="2025-03-10T20:00:00Z") as url:
+        voila = next(
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if url.split(":")[-1].rstrip("/") in " ".join(p.info["cmdline"] or [])
+        )
+        page = open_page(browser, url, problems)
+        assert len(kernels(voila)) == 1
+        page.close()  # the websocket goes; the kernel follows within the grace time
+        deadline = time.monotonic() + 60
+        while kernels(voila):
+            assert time.monotonic() < deadline, "the kernel of a closed page is still alive"
+            time.sleep(1)
+    assert problems == []
