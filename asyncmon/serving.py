@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 WORKSPACE_VARIABLE = "ASYNCMON_WORKSPACE"
+CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
 NOW_VARIABLE = "ASYNCMON_NOW"
 
 
@@ -126,6 +127,10 @@ def voila_command(
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
+        # our own configuration only (no voila.json from the folder it is started in):
+        # requests must name the server as localhost or a loopback address, so that a
+        # web page elsewhere cannot reach it through a DNS name it points at 127.0.0.1
+        f"--Voila.config_file_paths={CONFIG_DIR}",
         "--VoilaConfiguration.multi_kernel_manager_class=asyncmon._kernels.BoundedKernelManager",
         f"--BoundedKernelManager.max_kernels={max_kernels}",
         "--MappingKernelManager.cull_idle_timeout=60",

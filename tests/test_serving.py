@@ -102,3 +102,23 @@ def test_a_closed_page_gives_its_kernel_back(browser, workspace):
             assert time.monotonic() < deadline, "the kernel of a closed page is still alive"
             time.sleep(1)
     assert problems == []
+
+
+def test_the_server_answers_only_requests_that_name_it_as_this_machine(workspace):
+    from .browser import serve
+
+    with serve(workspace.path, now="2025-03-10T20:00:00Z") as url:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+
+        def status(host, path=""):
+            request = urllib.request.Request(url + path, headers={"Host": host})
+            try:
+                with urllib.request.urlopen(request, timeout=120) as answer:
+                    return answer.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        # a page elsewhere that points its own DNS name at 127.0.0.1 (DNS rebinding)
+        assert status(f"attacker.example:{port}") == 403
+        assert status(f"attacker.example:{port}", "api/kernels") == 403
+        assert status(f"localhost:{port}") == 200
