@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .coverage import acknowledgements
+from .figures import plotly_text
 from .formatting import course_label
 from .planning import activity_summary
 from .pseudonyms import Pseudonymizer, workspace_secret
@@ -164,7 +165,7 @@ def trend_figure(table: pd.DataFrame, column: str = "coverage_before_class") -> 
     figure = go.Figure()
     for course, g in table.sort_values("week").groupby("course_id"):
         figure.add_trace(
-            go.Scatter(x=g["week"], y=g[column], mode="lines+markers", name=html.escape(course))
+            go.Scatter(x=g["week"], y=g[column], mode="lines+markers", name=plotly_text(course))
         )
     figure.update_layout(
         title=f"{column.replace('_', ' ').capitalize()} by week",
@@ -177,7 +178,7 @@ def trend_figure(table: pd.DataFrame, column: str = "coverage_before_class") -> 
 
 def comparison_figure(courses: pd.DataFrame) -> go.Figure:
     """Courses side by side: participation, coverage before class, asynchronous share."""
-    labels = [html.escape(f"{c} ({t})") for c, t in zip(courses["course_id"], courses["teachers"])]
+    labels = [plotly_text(f"{c} ({t})") for c, t in zip(courses["course_id"], courses["teachers"])]
     figure = go.Figure()
     for column, name in (
         ("participation_rate", "participation"),

@@ -30,8 +30,18 @@ _STATUS_LABELS = {
 }
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
+def plotly_text(text: object) -> str:
+    """User text made safe for a plotly label, which renders a subset of HTML: ``<``,
+    ``>`` and ``&`` escaped, and quotes as numeric entities (plotly decodes those, but
+    shows a named ``&quot;`` as it is).
+
+    >>> print(plotly_text('Ana "<b>" & co'))
+    Ana &#34;&lt;b&gt;&#34; &amp; co
+    """
+    return html.escape(str(text), quote=False).replace('"', "&#34;").replace("'", "&#39;")
+
+
+_e = plotly_text
 
 
 def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.Figure:

@@ -289,3 +289,19 @@ def test_localtime_is_not_a_time_zone(roster):
     assert [a["activity_id"] for a in kept] == ["a2"]
     assert [(p.row, p.column) for p in report.rejected] == [(2, "timezone")]
     assert "'localtime' is not an IANA time zone name" in report.rejected[0].message
+
+
+def test_an_lms_export_without_course_or_activity_says_which_ones_there_are(tmp_path):
+    from asyncmon import SourceFileError, import_sources
+
+    d = sample_data_dir()
+    with pytest.raises(SourceFileError) as error:
+        import_sources(
+            [d / "moodle" / "BIO101_w1.csv"],
+            people=d / "people.csv",
+            activities=d / "activities.csv",
+        )
+    message = str(error.value)
+    assert "name the course with --course" in message
+    assert "(courses in the schedule: BIO101, ENG150, HIS210)" in message
+    assert "None" not in message

@@ -53,11 +53,13 @@ def target(ctx: ReadContext, name: str) -> tuple[str, str]:
     elif course not in ctx.zones:
         problems.append(f"course {course} is not in the activities file; add its activities")
     if activity is None:
-        known = sorted(a for c, a in ctx.activities if c == course)
-        problems.append(
-            "an LMS export holds one activity: name it with --activity "
-            f"(activities of {course}: {', '.join(known) or 'none'})"
-        )
+        if course in ctx.zones:
+            known = sorted(a for c, a in ctx.activities if c == course)
+            choices = f" (activities of {course}: {', '.join(known) or 'none yet'})"
+        else:
+            courses = sorted(ctx.zones)
+            choices = f" (courses in the schedule: {', '.join(courses) or 'none yet'})"
+        problems.append(f"an LMS export holds one activity: name it with --activity{choices}")
     elif course is not None and (course, activity) not in ctx.activities:
         problems.append(
             f"activity {activity} of course {course} is not in the activities "
