@@ -18,11 +18,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from .coverage import acknowledgements
 from .figures import plotly_text
 from .formatting import course_label
-from .planning import activity_summary
 from .pseudonyms import Pseudonymizer, workspace_secret
+from .snapshot import Snapshot
 from .store import Workspace
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -60,8 +59,9 @@ def coordinator_table(
     overlooked : DataFrame
         ``course_id, activity_id, student_id`` of those overlooked students.
     """
-    table = acknowledgements(data, thresholds=thresholds)
-    summary = activity_summary(data, thresholds=thresholds, table=table)
+    snap = Snapshot(data, thresholds=thresholds, known_only=False)
+    table = snap.table(None, None)
+    summary = snap.summary(None, None)
     zones = data.courses.set_index("course_id")["timezone"]
     titles = data.courses.set_index("course_id")["title"]
     overlooked = _overlooked(table, data.activities, thresholds.last_k)

@@ -11,10 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from .coverage import acknowledgements, unacknowledged_students
+from .coverage import unacknowledged_students
 from .participation import repeat_absentees
-from .planning import activity_summary
-from .questions import question_groups
+from .snapshot import Snapshot
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -60,6 +59,7 @@ def metrics_document(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     engine: str = "pandas",
     method: str = "auto",
+    snapshot: Snapshot | None = None,
 ) -> dict[str, Any]:
     """All metrics of ``data`` as plain values (times as ISO 8601 UTC, NaN as None).
 
@@ -73,6 +73,9 @@ def metrics_document(
         Acknowledgement counted up to this moment (default: each class start).
     thresholds, engine, method
         As in :func:`~asyncmon.acknowledgements` and :func:`~asyncmon.question_groups`.
+    snapshot : Snapshot, optional
+        Where the tables come from when already computed (by default one is made here
+        over everything imported: see :class:`~asyncmon.snapshot.Snapshot`).
 
     Returns
     -------
@@ -91,10 +94,12 @@ def metrics_document(
     >>> doc["activities"][0]["verdict"]
     'homework'
     """
-    table = acknowledgements(data, as_of=as_of, thresholds=thresholds, engine=engine)
-    summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
-    summary = summary.rename(columns={"warning": "planning_warning"})
-    groups = question_groups(data, activity_id=activity_id, method=method)
+    snap = snapshot or Snapshot(
+        data, now=as_of, thresholds=thresholds, method=method, engine=engine, known_only=False
+    )
+    table = snap.table(None, as_of)
+    summary = snap.summary(None, as_of).rename(columns={"warning": "planning_warning"})
+    groups = snap.groups(None, activity_id)
     moment = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC")
     started = data.activities["class_starts_at"] <= moment
     history = table[table["activity_id"].isin(data.activities.loc[started, "activity_id"])]

@@ -1,11 +1,12 @@
 """A snapshot: a class's data seen from one moment, every figure computed at most once.
 
-The page, the brief of an activity and the figures beside it all need the same tables
-(acknowledgements as of a moment, the activity summary, the question groups, the
-concepts). A :class:`Snapshot` computes each on first use and keeps it, so that one page
-of one activity computes the acknowledgements of its course once, and the brief reuses
-what the page already has. A snapshot never changes: when the workspace changes, make a
-new one.
+The teacher's page, the brief, ``asyncmon metrics`` and the coordinator's view all read
+the same tables (acknowledgements as of a moment, the activity summary, the question
+groups, the concepts). They get them from a :class:`Snapshot`, which computes each on
+first use and keeps it: one page of one activity computes the acknowledgements of its
+course once, and the brief reuses what the page already has. Tables are per course, or
+of the whole workspace with ``course_id=None`` (the metrics document, the coordinator).
+A snapshot never changes: when the workspace changes, make a new one.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ class Snapshot:
     thresholds : Thresholds
     method : str, default "auto"
         Question grouping method.
+    engine : str, default "pandas"
+        Dataframe engine of the acknowledgement tables.
+    known_only : bool, default True
+        Keep only what was written by ``now`` (a page looking from a moment). A report
+        over everything imported (metrics, coordinator) passes False.
 
     Examples
     --------
@@ -63,11 +69,14 @@ class Snapshot:
         now: datetime | None = None,
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         method: str = "auto",
+        engine: str = "pandas",
+        known_only: bool = True,
     ):
         self.now = pd.Timestamp(now) if now is not None else pd.Timestamp.now(tz="UTC")
-        self.data = known_at(data, self.now)
+        self.data = known_at(data, self.now) if known_only else data
         self.thresholds = thresholds
         self.method = method
+        self.engine = engine
         self._memo: dict[tuple, Any] = {}
         self._lock = threading.Lock()
 
@@ -79,21 +88,23 @@ class Snapshot:
         with self._lock:
             return self._memo.setdefault(key, value)
 
-    def course(self, course_id: str) -> ClassData:
-        """The data of one course."""
+    def course(self, course_id: str | None) -> ClassData:
+        """The data of one course (``None``: all of it)."""
+        if course_id is None:
+            return self.data
         return self._once(("course", course_id), lambda: self.data.for_course(course_id))
 
-    def table(self, course_id: str, as_of: pd.Timestamp | None) -> pd.DataFrame:
-        """:func:`~asyncmon.acknowledgements` of a course as of ``as_of`` (``None``: each
-        activity's class start)."""
+    def table(self, course_id: str | None, as_of: datetime | None) -> pd.DataFrame:
+        """:func:`~asyncmon.acknowledgements` of a course (``None``: every course) as of
+        ``as_of`` (``None``: each activity's class start)."""
         return self._once(
             ("table", course_id, as_of),
             lambda: acknowledgements(
-                self.course(course_id), as_of=as_of, thresholds=self.thresholds
+                self.course(course_id), as_of=as_of, thresholds=self.thresholds, engine=self.engine
             ),
         )
 
-    def summary(self, course_id: str, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    def summary(self, course_id: str | None, as_of: datetime | None) -> pd.DataFrame:
         """:func:`~asyncmon.planning.activity_summary` of a course as of ``as_of``."""
         return self._once(
             ("summary", course_id, as_of),
@@ -105,8 +116,9 @@ class Snapshot:
             ),
         )
 
-    def groups(self, course_id: str, activity_id: str) -> pd.DataFrame:
-        """The activity's question groups (corrections applied)."""
+    def groups(self, course_id: str | None, activity_id: str | None) -> pd.DataFrame:
+        """Question groups (corrections applied) of an activity, or of every activity of
+        a course or of the workspace when ``None``."""
         from .questions import question_groups
 
         return self._once(

@@ -175,3 +175,43 @@ def test_save_plan_with_the_plan_as_read(workspace):
     with pytest.raises(PlanChangedError):
         workspace.save_plan("BIO101", "w5", feedback="E", expected={})
     assert workspace.load().plans.set_index("activity_id").loc["w5", "feedback"] == "D"
+
+
+def test_a_snapshot_computes_each_table_once_for_the_page_the_brief_and_the_metrics(
+    monkeypatch, workspace
+):
+    import asyncmon.snapshot as snapshot_module
+    from asyncmon.metrics import metrics_document
+    from asyncmon.snapshot import Snapshot
+
+    calls = []
+    real = snapshot_module.acknowledgements
+
+    def counted(data, **options):
+        calls.append(options["as_of"])
+        return real(data, **options)
+
+    monkeypatch.setattr(snapshot_module, "acknowledgements", counted)
+    data = workspace.load()
+    snap = Snapshot(data, now=NOW, method="tfidf")
+    # the next class (w4, Tuesday) is looked at before it starts: the page's table, its
+    # history and the brief's table are one and the same, computed once
+    view = activity_view(snap, "BIO101", "w4")
+    assert calls == [NOW] and "w4" in view.brief_markdown
+    activity_view(snap, "BIO101", "w4")
+    assert calls == [NOW]
+    # a past activity adds its table as of its class start, and only that
+    activity_view(snap, "BIO101", "w2")
+    assert (
+        len(calls) == 2
+        and calls[1]
+        == data.activities.set_index(["course_id", "activity_id"]).loc[
+            ("BIO101", "w2"), "class_starts_at"
+        ]
+    )
+    # the metrics document reads its tables from a snapshot of everything imported
+    whole = Snapshot(data, method="tfidf", known_only=False)
+    document = metrics_document(data, snapshot=whole, method="tfidf")
+    metrics_document(data, snapshot=whole, method="tfidf")
+    assert calls[2:] == [None]
+    assert len(document["activities"]) == len(data.activities)
