@@ -305,3 +305,17 @@ def test_an_lms_export_without_course_or_activity_says_which_ones_there_are(tmp_
     assert "name the course with --course" in message
     assert "(courses in the schedule: BIO101, ENG150, HIS210)" in message
     assert "None" not in message
+
+
+def test_a_semicolon_separated_export_is_read_and_the_report_says_so(roster_ws):
+    text = (
+        "course_id;activity_id;post_id;author_id;created_at;body\n"
+        "BIO101;w1;p1;1011;2025-02-15T10:00:00Z;why does the pump need ATP, and how much?\n"
+        "BIO101;w1;p2;1012;2025-02-15T11:00:00Z;same question\n"
+    )
+    result = roster_ws.import_sources([("posts.csv", text.encode())])
+    source = result.report.sources[-1]
+    assert (source.read, source.kept, source.rejected) == (2, 2, [])
+    assert any("separated by ';'" in w.message for w in source.warnings)
+    body = roster_ws.load().posts.set_index("post_id").loc["p1", "body"]
+    assert body == "why does the pump need ATP, and how much?"

@@ -46,10 +46,17 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+def delimiter_of(text: str) -> str:
+    """``;`` when the header row is separated by semicolons and holds no comma (what
+    spreadsheets write where the comma is the decimal mark), else ``,``."""
+    first = text.split("\n", 1)[0]
+    return ";" if ";" in first and "," not in first else ","
+
+
 def header_of(text: str) -> list[str]:
     """The normalised header (stripped, lower-case) of CSV ``text``; empty if none."""
     try:
-        first = next(csv.reader(io.StringIO(text)), [])
+        first = next(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)), [])
     except csv.Error:
         return []
     return [c.strip().lower() for c in first]
@@ -62,10 +69,11 @@ def read_rows(
     required: Sequence[str],
     optional: Sequence[str] = (),
     example: str,
-) -> tuple[list[CsvRow], list[str]]:
+) -> tuple[list[CsvRow], list[str], str]:
     """Read ``data`` as CSV with the given required and optional columns.
 
-    Returns the data rows and the names of extra (ignored) columns.
+    Returns the data rows, the names of extra (ignored) columns and the separator used
+    (``;`` when the header is separated by semicolons, as European spreadsheets write).
 
     Raises
     ------
@@ -73,7 +81,8 @@ def read_rows(
         Not UTF-8, no header, duplicate or missing required columns (all listed at once).
     """
     text = decode(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    delimiter = delimiter_of(text)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False, delimiter=delimiter)
     try:
         raw_header = next(reader, None)
     except csv.Error as exc:
@@ -118,7 +127,7 @@ def read_rows(
         values = {h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header) if h}
         problem = problem or _swallowed(values, len(header))
         rows.append(CsvRow(row_number, values, problem))
-    return rows, extra
+    return rows, extra, delimiter
 
 
 def _swallowed(values: dict[str, str], columns: int) -> str | None:
@@ -153,7 +162,7 @@ def read_records(
     The report warns about unused columns; iterating counts every record as read and
     rejects the unreadable ones (the caller sees only rows it can interpret).
     """
-    rows, extra = read_rows(
+    rows, extra, delimiter = read_rows(
         data,
         name,
         required=required,
@@ -161,6 +170,8 @@ def read_records(
         example=", ".join(tuple(required) + tuple(optional)),
     )
     report = SourceReport(name, format)
+    if delimiter != ",":
+        report.warn(1, None, None, f"read as separated by '{delimiter}' (its header has no comma)")
     if extra:
         report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")
 
