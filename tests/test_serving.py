@@ -15,11 +15,16 @@ from .browser import free_port
 
 
 def kernels(server: psutil.Process) -> list[psutil.Process]:
-    return [
-        p
-        for p in server.children(recursive=True)
-        if any("ipykernel" in part for part in p.cmdline())
-    ]
+    """The kernel processes still running under ``server`` (an exited one that its parent
+    has not reaped yet, a zombie, is not running)."""
+    alive = []
+    for p in server.children(recursive=True):
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE and any("ipykernel" in c for c in p.cmdline()):
+                alive.append(p)
+        except psutil.Error:  # gone meanwhile
+            pass
+    return alive
 
 
 def get(url: str) -> tuple[int, str]:
