@@ -41,9 +41,6 @@ def plotly_text(text: object) -> str:
     return html.escape(str(text), quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
 
-_e = plotly_text
-
-
 def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.Figure:
     """Students × activities, each cell coloured by the student's status.
 
@@ -78,7 +75,7 @@ def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.F
         go.Heatmap(
             z=z,
             x=order,
-            y=[_e(name) for name in grid.index],
+            y=[plotly_text(name) for name in grid.index],
             text=text,
             zmin=-0.5,
             zmax=n - 0.5,
@@ -202,7 +199,7 @@ def question_groups_chart(groups: pd.DataFrame, *, top: int = 8) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=shown["students"],
-            y=[_e(label) for label in shown["label"]],
+            y=[plotly_text(label) for label in shown["label"]],
             orientation="h",
             marker_color=["#9e9e9e" if answered else "#6a1b9a" for answered in shown["answered"]],
             hovertemplate="%{y}: %{x} students<extra></extra>",
