@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -25,6 +26,15 @@ _MOODLE_HUMAN_FORMATS = (
 )
 
 _EPOCH = re.compile(r"^\s*-?\d{1,12}(\.0+)?\s*$")
+
+#: How a numeric date written the spreadsheet way (``16/02/2025 14:15``, ``16.02.2025``,
+#: ``02-16-2025``) is read: day first or month first. ISO dates need no order.
+DATE_ORDERS = ("dmy", "mdy")
+_ORDER_WORDS = {
+    "dmy": "day first (16/02/2025 is 16 February)",
+    "mdy": "month first (02/16/2025 is 16 February)",
+}
+_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}),?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 #: Years a forum post, a due time or a class can have; anything else is a typing or export
@@ -89,14 +99,90 @@ def localize(naive: datetime, tz: ZoneInfo) -> tuple[datetime, str | None]:
     )
 
 
-def parse_time(text: str, tz: ZoneInfo) -> tuple[datetime, str | None]:
+def numeric_parts(text: str) -> tuple[int, int, str] | None:
+    """The first two numbers of a spreadsheet-style date and the date itself
+    (``16/02/2025 14:15`` gives ``(16, 2, "16/02/2025 14:15")``), or ``None`` when ``text``
+    is not one."""
+    found = _NUMERIC.match(text.strip())
+    return (int(found[1]), int(found[3]), found[0]) if found else None
+
+
+def date_order_of(
+    values: Iterable[str], told: str | None = None, usual: tuple[str, str] | None = None
+) -> tuple[str | None, str]:
+    """Decide how the spreadsheet-style dates among ``values`` (one file) are read.
+
+    ``told`` (``"dmy"`` or ``"mdy"``, from ``--date-order``) wins. Otherwise a first number
+    above 12 means day first, a second above 12 month first; a file whose dates could be
+    either takes ``usual``, the order another file of the same import showed, given as
+    ``(order, file name)``. Returns the order (``None`` when it stays open: each such date
+    is then refused with the fix) and a sentence saying which reading was used, empty when
+    the file has no such date.
+    """
+    parts = [p for p in map(numeric_parts, values) if p is not None]
+    if not parts:
+        return told, ""
+    example = parts[0][2]
+    if told is not None:
+        return told, f"dates such as {example} read {_ORDER_WORDS[told]}, as told"
+    day_first = [p[2] for p in parts if p[0] > 12]
+    month_first = [p[2] for p in parts if p[1] > 12]
+    if day_first and month_first:
+        return None, (
+            f"the file has both day-first ({day_first[0]}) and month-first "
+            f"({month_first[0]}) dates; write them one way (or as 2025-02-16 14:15)"
+        )
+    if day_first or month_first:
+        order, shown, other = (
+            ("dmy", day_first, "mdy") if day_first else ("mdy", month_first, "dmy")
+        )
+        return order, (
+            f"dates such as {example} read {_ORDER_WORDS[order]}, since {shown[0]} can only "
+            f"be read so; pass --date-order {other} if that is wrong"
+        )
+    if usual is not None:
+        order, source = usual
+        return order, (
+            f"dates such as {example} read {_ORDER_WORDS[order]}, as in {source}; pass "
+            f"--date-order {'mdy' if order == 'dmy' else 'dmy'} if that is wrong"
+        )
+    return None, (
+        f"every date such as {example} could be day or month first; pass --date-order "
+        "dmy (day first) or mdy (month first), or write 2025-02-16 14:15"
+    )
+
+
+def _numeric_time(raw: str, order: str | None) -> datetime:
+    found = _NUMERIC.match(raw)
+    assert found is not None
+    first, second = int(found[1]), int(found[3])
+    if order not in DATE_ORDERS:
+        raise ValueError(
+            f"{raw!r} could be day or month first; pass --date-order dmy or mdy, or write "
+            "it as 2025-02-16 14:15"
+        )
+    day, month = (first, second) if order == "dmy" else (second, first)
+    try:
+        return datetime(int(found[4]), month, day, int(found[5]), int(found[6]), int(found[7] or 0))
+    except ValueError:
+        raise ValueError(
+            f"{raw!r} is not a date when read {_ORDER_WORDS[order]}; correct it or write "
+            "it as 2025-02-16 14:15"
+        ) from None
+
+
+def parse_time(text: str, tz: ZoneInfo, order: str | None = None) -> tuple[datetime, str | None]:
     """Read an ISO 8601 instant, or a local wall-clock time in ``tz``, as UTC.
 
     Accepts ``2025-02-04T14:15:00Z``, ``2025-02-04T15:15:00+01:00`` and local times
-    ``2025-02-04 15:15`` (seconds optional). Returns ``(utc_time, note_or_None)``.
-    Raises ``ValueError`` with a message naming the accepted forms.
+    ``2025-02-04 15:15`` (seconds optional); with ``order`` (``"dmy"`` or ``"mdy"``, see
+    :func:`date_order_of`) also spreadsheet dates such as ``04/02/2025 15:15``. Returns
+    ``(utc_time, note_or_None)``. Raises ``ValueError`` with a message naming the
+    accepted forms.
     """
     raw = text.strip()
+    if _NUMERIC.match(raw):
+        return localize(plausible(_numeric_time(raw, order), text), tz)
     try:
         if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", raw):
             raise ValueError

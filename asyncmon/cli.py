@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from ._times import DATE_ORDERS
 from .brief import pre_class_brief
 from .engine import ENGINES
 from .errors import AsyncmonError
@@ -78,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
             metavar="TIME",
             type=_instant,
             help="when the export was taken, ISO 8601 (default: now)",
+        )
+        cmd.add_argument(
+            "--date-order",
+            choices=DATE_ORDERS,
+            help="read dates such as 03/02/2025 day first (dmy) or month first (mdy); "
+            "by default each file's own dates decide (16/02/2025 can only be day first)",
         )
         cmd.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -342,6 +349,7 @@ def _import(args: argparse.Namespace) -> int:
         format=args.format,
         exported_by=args.exported_by,
         exported_at=args.exported_at,
+        date_order=args.date_order,
     )
     if args.command == "import":
         result = Workspace(args.workspace).import_sources(args.files, **options)
@@ -368,7 +376,9 @@ def _show(workspace: Workspace) -> str:
     if summary.empty:
         return f"{workspace.path}: empty workspace"
     lines = [f"Workspace {workspace.path}"]
-    lines.append(summary.to_string(index=False))
+    lines.append(summary.to_string(index=False, na_rep=""))
+    live = data.posts[~data.posts["deleted"]]
+    counts = live.groupby(["course_id", "activity_id"]).size().to_dict()
     for course in data.courses.itertuples(index=False):
         acts = data.activities[data.activities["course_id"] == course.course_id]
         lines.append(
@@ -376,15 +386,11 @@ def _show(workspace: Workspace) -> str:
             f"{len(acts)} activities"
         )
         for a in acts.itertuples(index=False):
-            posts = data.posts[
-                (data.posts["course_id"] == course.course_id)
-                & (data.posts["activity_id"] == a.activity_id)
-            ]
             due = a.due_at.tz_convert(course.timezone).strftime("%a %d %b %H:%M")
             start = a.class_starts_at.tz_convert(course.timezone).strftime("%a %d %b %H:%M")
             lines.append(
                 f"  {a.activity_id:<6} due {due}, class {start}: "
-                f"{int((~posts['deleted']).sum())} posts  {a.title}"
+                f"{counts.get((course.course_id, a.activity_id), 0)} posts  {a.title}"
             )
     return "\n".join(lines)
 

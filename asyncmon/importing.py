@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._times import zone
+from ._times import DATE_ORDERS, zone
 from .errors import AsyncmonError, SourceFileError
 from .report import ImportReport, Problem, SourceReport
 from .sources import FORMATS, parse_source
@@ -58,6 +58,7 @@ def import_sources(
     format: str | None = None,
     exported_by: str | None = None,
     exported_at: datetime | None = None,
+    date_order: str | None = None,
     workspace: Workspace | None = None,
 ) -> ImportResult:
     """Read source files into canonical class data, with a report of everything read.
@@ -82,6 +83,11 @@ def import_sources(
     exported_at : datetime, optional
         When the export was taken (reactions of unknown time count as of then). Defaults
         to now.
+    date_order : {'dmy', 'mdy'}, optional
+        How spreadsheet dates such as ``03/02/2025 14:15`` are read: day first or month
+        first. By default each file's own dates decide (``16/02/2025`` can only be day
+        first); a file whose every such date could be either has those rows rejected,
+        with this option as the fix. Every report says which reading was used.
     workspace : Workspace, optional
         Where to find a roster and schedule already imported, and posts replied to.
 
@@ -108,6 +114,10 @@ def import_sources(
     >>> sorted(result.data.courses["course_id"])
     ['BIO101', 'ENG150', 'HIS210']
     """
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise AsyncmonError(
+            f"date order {date_order!r} is unknown; use 'dmy' (day first) or 'mdy' (month first)"
+        )
     if format is not None and format not in FORMATS:
         raise AsyncmonError(f"format {format!r} is unknown; use one of {', '.join(FORMATS)}")
     report = ImportReport()
@@ -124,7 +134,7 @@ def import_sources(
 
     schedule, courses, roster = [], [], []
     for name, data, _ in roster_files["activities"]:
-        acts, crs, rep = read_activities(data, name)
+        acts, crs, rep = read_activities(data, name, date_order)
         schedule += acts
         courses += [c for c in crs if c["course_id"] not in {k["course_id"] for k in courses}]
         report.sources.append(rep)
@@ -137,6 +147,11 @@ def import_sources(
     ctx = _context(
         schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
     )
+    shown = {(s.date_order, s.file) for s in report.sources if s.date_order}
+    usual = shown.pop() if len({order for order, _ in shown}) == 1 else None
+    if usual is None and not shown and workspace is not None:
+        usual = workspace.date_order()
+    ctx = replace(ctx, date_order=date_order, usual_date_order=usual)
     if activity_files and not roster and (stored is None or stored.people.empty):
         raise AsyncmonError(
             "no roster: pass the people file (--people people.csv, with course_id, person_id, "

@@ -69,6 +69,9 @@ class SourceReport:
     warnings : list of Problem
         Things kept but worth knowing (an author not on the roster, an ambiguous local
         time, a reply whose parent is not in the import...).
+    date_order : {'dmy', 'mdy'} or None
+        How the file's spreadsheet-style dates (``16/02/2025 14:15``) were read: day first
+        or month first; ``None`` when it has none (or their order could not be told).
     """
 
     file: str
@@ -78,6 +81,7 @@ class SourceReport:
     merged: int = 0
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    date_order: str | None = None
 
     def reject(self, row: int | None, column: str | None, value: object, message: str) -> None:
         """Record a rejected record."""
@@ -175,6 +179,7 @@ class ImportReport:
                     "merged": s.merged,
                     "rejected": [asdict(p) for p in s.rejected],
                     "warnings": [asdict(p) for p in s.warnings],
+                    "date_order": s.date_order,
                 }
                 for s in self.sources
             ],

@@ -405,6 +405,20 @@ class Workspace:
                 )
             )
 
+    def date_order(self) -> tuple[str, str] | None:
+        """How the last import that had spreadsheet-style dates (``16/02/2025``) read them:
+        ``(order, "file (imported YYYY-MM-DD)")`` with order ``"dmy"`` or ``"mdy"``, or
+        ``None``. A later file whose own dates could be read either way follows it."""
+        with closing(self._connect()) as con:
+            rows = con.execute(
+                "SELECT imported_at, report FROM imports ORDER BY import_id DESC LIMIT 50"
+            ).fetchall()
+        for imported_at, report in rows:
+            for source in json.loads(report).get("sources", []):
+                if source.get("date_order") in ("dmy", "mdy"):
+                    return source["date_order"], f"{source['file']} (imported {imported_at[:10]})"
+        return None
+
     def imports(self) -> pd.DataFrame:
         """The import log: ``import_id, imported_at, files`` (list of names), ``report``
         (the import report as a dict)."""

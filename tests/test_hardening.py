@@ -3,12 +3,14 @@ traceback on an input a school really has, and fails without its fix."""
 
 import csv
 import io
+import json
 import subprocess
 import sys
 
 import pytest
 
 from asyncmon import Workspace, sample_data_dir
+from asyncmon.errors import AsyncmonError
 
 
 def cli(*args, check=False):
@@ -319,3 +321,110 @@ def test_a_semicolon_separated_export_is_read_and_the_report_says_so(roster_ws):
     assert any("separated by ';'" in w.message for w in source.warnings)
     body = roster_ws.load().posts.set_index("post_id").loc["p1", "body"]
     assert body == "why does the pump need ATP, and how much?"
+
+
+DAY_FIRST_SCHEDULE = (
+    "course_id;activity_id;title;due_at;class_starts_at;timezone\n"
+    "FR2;s1;Semaine 1;16/02/2025 23:59;18/02/2025 08:30;Europe/Paris\n"
+    "FR2;s2;Semaine 2;02/03/2025 23:59;04/03/2025 08:30;Europe/Paris\n"
+)
+PEOPLE_FR = (
+    "course_id,person_id,name,role\nFR2,e1,Amélie Roux,student\nFR2,t1,Luc Bernard,teacher\n"
+)
+# every date here could be read either way: 03/02 is 3 February or 2 March
+AMBIGUOUS_POSTS = (
+    "course_id,activity_id,post_id,author_id,created_at,body\n"
+    "FR2,s1,1,e1,03/02/2025 10:00,Pourquoi ?\n"
+    "FR2,s1,2,t1,04/02/2025 11:30,Parce que.\n"
+)
+
+
+def _utc(table, column):
+    return [t.strftime("%Y-%m-%d %H:%M") for t in table[column]]
+
+
+def test_day_first_dates_are_read_when_the_file_shows_them_and_the_report_says_so(tmp_path):
+    from asyncmon import import_sources
+
+    result = import_sources(
+        [("posts.csv", AMBIGUOUS_POSTS.encode())],
+        people=("people.csv", PEOPLE_FR.encode()),
+        activities=("activities.csv", DAY_FIRST_SCHEDULE.encode()),
+    )
+    schedule = result.report.sources[0]
+    assert schedule.date_order == "dmy" and not schedule.rejected
+    note = next(w.message for w in schedule.warnings if "day first" in w.message)
+    assert "since 16/02/2025 23:59 can only be read so" in note
+    # 16 Feb 23:59 in Paris (UTC+1) is 22:59 UTC; 04/03 08:30 is 4 March, 07:30 UTC
+    acts = result.data.activities.sort_values("activity_id")
+    assert _utc(acts, "due_at") == ["2025-02-16 22:59", "2025-03-02 22:59"]
+    assert _utc(acts, "class_starts_at") == ["2025-02-18 07:30", "2025-03-04 07:30"]
+    # the posts file alone cannot tell; it follows the schedule imported with it
+    posts_report = result.report.sources[-1]
+    assert posts_report.kept == 2 and posts_report.date_order == "dmy"
+    assert any("as in activities.csv" in w.message for w in posts_report.warnings)
+    assert _utc(result.data.posts.sort_values("post_id"), "created_at") == [
+        "2025-02-03 09:00",
+        "2025-02-04 10:30",
+    ]
+
+
+def test_ambiguous_dates_alone_are_refused_with_the_option_as_fix_and_read_when_told(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    iso = DAY_FIRST_SCHEDULE.replace("16/02/2025 23:59", "2025-02-16 23:59")
+    iso = iso.replace("18/02/2025 08:30", "2025-02-18 08:30")
+    iso = iso.replace("02/03/2025 23:59", "2025-03-02 23:59").replace("04/03/2025", "2025-03-04")
+    ws.import_sources([], people=("p.csv", PEOPLE_FR.encode()), activities=("a.csv", iso.encode()))
+    posts = ("posts.csv", AMBIGUOUS_POSTS.encode())
+    refused = ws.import_sources([posts]).report.sources[-1]
+    assert refused.read == 2 and refused.kept == 0 and refused.balanced
+    assert [p.row for p in refused.rejected] == [2, 3]
+    assert all(p.column == "created_at" for p in refused.rejected)
+    assert "--date-order dmy or mdy" in refused.rejected[0].message
+    # told month first: 03/02 is 2 March (UTC+1); 04/02 is 2 April, summer time (UTC+2)
+    told = ws.import_sources([posts], date_order="mdy").report.sources[-1]
+    assert told.kept == 2 and told.date_order == "mdy"
+    stored = ws.load().posts.sort_values("post_id")
+    assert _utc(stored, "created_at") == ["2025-03-02 09:00", "2025-04-02 09:30"]
+    with pytest.raises(AsyncmonError, match="use 'dmy'"):
+        ws.import_sources([posts], date_order="ymd")
+
+
+def test_a_later_import_follows_the_day_first_dates_the_workspace_read_before(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "people.csv").write_text(PEOPLE_FR, encoding="utf-8")
+    (folder / "activities.csv").write_text(DAY_FIRST_SCHEDULE, encoding="utf-8")
+    (folder / "posts.csv").write_text(AMBIGUOUS_POSTS, encoding="utf-8")
+    ws = str(tmp_path / "ws")
+    first = cli(
+        "import", "--workspace", ws, str(folder / "people.csv"), str(folder / "activities.csv")
+    )
+    assert first.returncode == 0, first.stderr
+    later = cli("import", "--workspace", ws, str(folder / "posts.csv"), "--json")
+    assert later.returncode == 0, later.stderr
+    report = json.loads(later.stdout)
+    assert report["sources"][0]["date_order"] == "dmy"
+    assert report["stored"]["posts"]["added"] == 2
+    assert "activities.csv (imported" in report["sources"][0]["warnings"][0]["message"]
+    # told otherwise, the option wins
+    told = cli(
+        "validate", str(folder / "posts.csv"), "--workspace", ws, "--date-order", "mdy", "--json"
+    )
+    assert json.loads(told.stdout)["sources"][0]["date_order"] == "mdy"
+
+
+def test_a_file_mixing_day_first_and_month_first_dates_is_refused_row_by_row():
+    mixed = DAY_FIRST_SCHEDULE + "FR2;s3;Semaine 3;03/16/2025 23:59;03/18/2025 08:30;Europe/Paris\n"
+    from asyncmon.sources.roster import read_activities
+
+    _, _, report = read_activities(mixed.encode(), "a.csv")
+    assert report.read == 3 and report.kept == 0 and report.balanced
+    assert any(
+        "both day-first (16/02/2025 23:59) and month-first (03/16/2025 23:59)" in w.message
+        for w in report.warnings
+    )
+    # an impossible date under the order told names the order
+    _, _, told = read_activities(mixed.encode(), "a.csv", "dmy")
+    assert told.kept == 2 and told.rejected[0].row == 4
+    assert "is not a date when read day first" in told.rejected[0].message

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .._times import date_order_of
 from ..errors import SourceFileError
 from ..report import SourceReport
 
@@ -184,3 +185,22 @@ def read_records(
                 yield row
 
     return report, readable()
+
+
+def date_order(
+    report: SourceReport,
+    rows: Sequence[CsvRow],
+    columns: Sequence[str],
+    told: str | None,
+    usual: tuple[str, str] | None = None,
+) -> str | None:
+    """How this file's spreadsheet-style dates (``16/02/2025 14:15``) are read: ``told``
+    (``--date-order``), what the file's own dates show, or else ``usual`` (the order of
+    the schedule imported with it). The report says which reading was used (or why none
+    could be) and keeps it as ``date_order``."""
+    values = (r.values.get(c, "") for r in rows if not r.problem for c in columns)
+    order, note = date_order_of(values, told, usual)
+    if note:
+        report.warn(1, ", ".join(columns), None, note)
+        report.date_order = order
+    return order

@@ -29,6 +29,12 @@ class ReadContext:
         Person id of whoever took the export (their likes are in Canvas ``entry_ratings``).
     exported_at : datetime
         When the export was taken; reactions of unknown time count as of then.
+    date_order : {'dmy', 'mdy'} or None
+        How spreadsheet dates such as ``16/02/2025`` are read; ``None`` lets each file's
+        own dates decide.
+    usual_date_order : (order, file name) or None
+        The order the schedule of the same import showed; a file whose own dates could be
+        read either way takes it.
     """
 
     zones: dict[str, ZoneInfo]
@@ -38,6 +44,8 @@ class ReadContext:
     teachers: dict[str, list[str]]
     exported_by: str | None
     exported_at: datetime
+    date_order: str | None = None
+    usual_date_order: tuple[str, str] | None = None
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .._times import parse_time, zone
 from ..report import SourceReport
-from ._csv import read_records
+from ._csv import date_order, read_records
 
 PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
 ACTIVITY_COLUMNS = ("course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone")
@@ -83,22 +83,30 @@ def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
     return [rec for _, rec in seen.values()], report
 
 
-def read_activities(data: bytes, name: str) -> tuple[list[dict], list[dict], SourceReport]:
+def read_activities(
+    data: bytes, name: str, date_order_told: str | None = None
+) -> tuple[list[dict], list[dict], SourceReport]:
     """Read an activities (schedule) file.
 
     Columns ``course_id, activity_id, title, due_at, class_starts_at, timezone`` and
     optional ``course_title, concepts`` (separated by ``;``). Times are local wall-clock
     times in ``timezone`` (``2025-03-09 23:59``) or ISO 8601 with an offset.
 
+    Spreadsheet dates (``16/02/2025 14:15``) are read day or month first as
+    ``date_order_told`` says (``"dmy"``/``"mdy"``) or, when not told, as the file's own
+    dates show.
+
     Returns activity records, course records and the file's report.
     """
     report, rows = read_records(
         data, name, format="activities", required=ACTIVITY_COLUMNS, optional=ACTIVITY_OPTIONAL
     )
+    rows = list(rows)
+    order = date_order(report, rows, ("due_at", "class_starts_at"), date_order_told)
     courses: dict[str, tuple[int, dict]] = {}
     activities: dict[tuple[str, str], tuple[int, dict]] = {}
     for r in rows:
-        outcome = _activity(r.row, r.values, courses, report)
+        outcome = _activity(r.row, r.values, courses, report, order)
         if outcome is None:
             continue
         course, record = outcome
@@ -121,7 +129,7 @@ def read_activities(data: bytes, name: str) -> tuple[list[dict], list[dict], Sou
     return ([rec for _, rec in activities.values()], [rec for _, rec in courses.values()], report)
 
 
-def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
+def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport, order):
     course_id, activity_id = v["course_id"].strip(), v["activity_id"].strip()
     for column, value in (("course_id", course_id), ("activity_id", activity_id)):
         if not value:
@@ -146,7 +154,7 @@ def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport):
     times = {}
     for column in ("due_at", "class_starts_at"):
         try:
-            times[column], note = parse_time(v[column], tz)
+            times[column], note = parse_time(v[column], tz, order)
         except ValueError as exc:
             report.reject(row, column, v[column], str(exc))
             return None

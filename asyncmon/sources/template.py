@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .._times import parse_time
 from ..report import SourceReport
-from ._csv import read_records
+from ._csv import date_order, read_records
 from ._records import Parsed, ReadContext
 
 POST_COLUMNS = ("course_id", "activity_id", "post_id", "author_id", "created_at", "body")
@@ -24,15 +24,21 @@ def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
         data, name, format="csv", required=POST_COLUMNS, optional=POST_OPTIONAL
     )
     parsed = Parsed(reports=[report])
+    rows = list(rows)
+    order = date_order(
+        report, rows, ("created_at", "edited_at"), ctx.date_order, ctx.usual_date_order
+    )
     for r in rows:
-        record = _post(r.row, r.values, ctx, report)
+        record = _post(r.row, r.values, ctx, report, order)
         if record is not None:
             record["_report"], record["_row"] = report, r.row
             parsed.posts.append(record)
     return parsed
 
 
-def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -> dict | None:
+def _post(
+    row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport, order: str | None
+) -> dict | None:
     ids = {
         c: v.get(c, "").strip()
         for c in (
@@ -77,7 +83,7 @@ def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -
         return None
     tz = ctx.zones[course]
     try:
-        created, note = parse_time(v["created_at"], tz)
+        created, note = parse_time(v["created_at"], tz, order)
     except ValueError as exc:
         report.reject(row, "created_at", v["created_at"], str(exc))
         return None
@@ -86,7 +92,7 @@ def _post(row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport) -
     edited = None
     if v.get("edited_at", "").strip():
         try:
-            edited, _ = parse_time(v["edited_at"], tz)
+            edited, _ = parse_time(v["edited_at"], tz, order)
         except ValueError as exc:
             report.warn(row, "edited_at", v["edited_at"], f"{exc}; the edit time is left empty")
     return {
@@ -115,6 +121,8 @@ def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
         data, name, format="reactions", required=REACTION_COLUMNS, optional=REACTION_OPTIONAL
     )
     parsed = Parsed(reports=[report])
+    rows = list(rows)
+    order = date_order(report, rows, ("created_at",), ctx.date_order, ctx.usual_date_order)
     for r in rows:
         v = {k: val.strip() for k, val in r.values.items()}
         empty = [c for c in REACTION_COLUMNS if not v.get(c)]
@@ -132,7 +140,7 @@ def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
         created = None
         if v.get("created_at"):
             try:
-                created, _ = parse_time(v["created_at"], ctx.zones[v["course_id"]])
+                created, _ = parse_time(v["created_at"], ctx.zones[v["course_id"]], order)
             except ValueError as exc:
                 report.reject(
                     r.row,
