@@ -133,13 +133,16 @@ def import_sources(
             roster_files[kind].append((name, data, kind))
 
     schedule, courses, roster = [], [], []
+    scheduled: dict = {"courses": {}, "activities": {}}
     for name, data, _ in roster_files["activities"]:
-        acts, crs, rep = read_activities(data, name, date_order)
+        usual = _usual_order(report.sources, workspace)
+        acts, crs, rep = read_activities(data, name, date_order, scheduled, usual)
         schedule += acts
-        courses += [c for c in crs if c["course_id"] not in {k["course_id"] for k in courses}]
+        courses += crs
         report.sources.append(rep)
+    listed: dict = {}
     for name, data, _ in roster_files["people"]:
-        ppl, rep = read_people(data, name)
+        ppl, rep = read_people(data, name, listed)
         roster += ppl
         report.sources.append(rep)
 
@@ -147,11 +150,9 @@ def import_sources(
     ctx = _context(
         schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
     )
-    shown = {(s.date_order, s.file) for s in report.sources if s.date_order}
-    usual = shown.pop() if len({order for order, _ in shown}) == 1 else None
-    if usual is None and not shown and workspace is not None:
-        usual = workspace.date_order()
-    ctx = replace(ctx, date_order=date_order, usual_date_order=usual)
+    ctx = replace(
+        ctx, date_order=date_order, usual_date_order=_usual_order(report.sources, workspace)
+    )
     if activity_files and not roster and (stored is None or stored.people.empty):
         raise AsyncmonError(
             "no roster: pass the people file (--people people.csv, with course_id, person_id, "
@@ -252,6 +253,15 @@ def _kind(data: bytes, name: str, format: str | None) -> str:
     if format == "csv":
         return detected if detected in ("csv", "reactions") else "csv"
     return format or detected
+
+
+def _usual_order(sources: list[SourceReport], workspace: Workspace | None):
+    """The day/month order a file whose own dates could be either follows: the one the
+    import's files read so far showed (if they agree), else the workspace's last."""
+    shown = sorted((s.date_order, s.file) for s in sources if s.date_order)
+    if shown:
+        return shown[0] if len({order for order, _ in shown}) == 1 else None
+    return workspace.date_order() if workspace is not None else None
 
 
 def _context(

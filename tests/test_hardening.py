@@ -428,3 +428,60 @@ def test_a_file_mixing_day_first_and_month_first_dates_is_refused_row_by_row():
     _, _, told = read_activities(mixed.encode(), "a.csv", "dmy")
     assert told.kept == 2 and told.rejected[0].row == 4
     assert "is not a date when read day first" in told.rejected[0].message
+
+
+def test_a_person_listed_differently_in_two_people_files_is_refused_naming_file_and_row():
+    from asyncmon import import_sources
+
+    second = (
+        "course_id,person_id,name,role\nFR2,t9,Marc Petit,teacher\nFR2,e1,Amélie Roux,teacher\n"
+    )
+    third = "course_id,person_id,name,role\nFR2,e1,Amélie Roux,student\n"
+    result = import_sources(
+        [
+            ("people.csv", PEOPLE_FR.encode()),
+            ("extra.csv", second.encode()),
+            ("again.csv", third.encode()),
+        ],
+        activities=("activities.csv", DAY_FIRST_SCHEDULE.encode()),
+    )
+    by_file = {s.file: s for s in result.report.sources}
+    extra = by_file["extra.csv"]
+    assert (extra.read, extra.kept, len(extra.rejected)) == (2, 1, 1) and extra.balanced
+    problem = extra.rejected[0]
+    assert (problem.row, problem.column, problem.value) == (3, "person_id", "e1")
+    assert "is already on people.csv row 2 with role 'student'" in problem.message
+    # the same person listed identically in a third file is merged, not refused
+    assert (by_file["again.csv"].merged, by_file["again.csv"].rejected) == (1, [])
+    people = result.data.people.set_index("person_id")
+    assert people.loc["e1", "role"] == "student" and len(people) == 3
+
+
+def test_an_activity_or_zone_differing_across_two_schedule_files_is_refused_naming_file_and_row():
+    from asyncmon import import_sources
+
+    other = (
+        "course_id,activity_id,title,due_at,class_starts_at,timezone\n"
+        "FR2,s1,Semaine 1,2025-02-17 23:59,2025-02-18 08:30,Europe/Paris\n"
+        "FR2,s9,Semaine 9,2025-04-17 23:59,2025-04-18 08:30,Europe/Brussels\n"
+        "FR2,s2,Semaine 2,02/03/2025 23:59,04/03/2025 08:30,Europe/Paris\n"
+    )
+    result = import_sources(
+        [],
+        people=("people.csv", PEOPLE_FR.encode()),
+        activities=("term.csv", DAY_FIRST_SCHEDULE.encode()),
+    )
+    assert len(result.data.activities) == 2
+    from asyncmon.importing import import_sources as run
+
+    both = run(
+        [("term.csv", DAY_FIRST_SCHEDULE.encode()), ("more.csv", other.encode())],
+        people=("people.csv", PEOPLE_FR.encode()),
+    )
+    more = next(s for s in both.report.sources if s.file == "more.csv")
+    assert [(p.row, p.column) for p in more.rejected] == [(2, "activity_id"), (3, "timezone")]
+    assert "is already on term.csv row 2 with other values" in more.rejected[0].message
+    assert "has time zone Europe/Paris on term.csv row 2" in more.rejected[1].message
+    # s2 is listed the same in both files (more.csv follows term.csv's day-first reading)
+    assert more.merged == 1 and more.balanced
+    assert sorted(both.data.activities["activity_id"]) == ["s1", "s2"]

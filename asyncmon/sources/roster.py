@@ -31,15 +31,20 @@ _ROLE_NAMES = {
 }
 
 
-def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
+def read_people(
+    data: bytes, name: str, earlier: dict | None = None
+) -> tuple[list[dict], SourceReport]:
     """Read a people (roster) file: ``course_id, person_id, name, role``.
 
     Returns the people records and the file's report. Rows with an empty id or an unknown
     role are rejected; a person listed twice identically is merged, twice differently is
-    rejected.
+    rejected, naming the file and row of the first listing. ``earlier`` carries the people
+    of the import's other roster files (it is filled with this file's), so a person
+    listed differently in two files is caught too.
     """
     report, rows = read_records(data, name, format="people", required=PEOPLE_COLUMNS)
-    seen: dict[tuple[str, str], tuple[int, dict]] = {}
+    seen: dict[tuple[str, str], tuple[str, int, dict]] = {} if earlier is None else earlier
+    mine = []
     for r in rows:
         v = r.values
         course, person, person_name = (
@@ -68,23 +73,33 @@ def read_people(data: bytes, name: str) -> tuple[list[dict], SourceReport]:
             }
             first = seen.get((course, person))
             if first is None:
-                seen[(course, person)] = (r.row, record)
+                seen[(course, person)] = (name, r.row, record)
+                mine.append(record)
                 report.kept += 1
-            elif first[1] == record:
+            elif first[2] == record:
                 report.merged += 1
             else:
+                differs = " and ".join(
+                    f"{field} {first[2][field]!r}"
+                    for field in ("name", "role")
+                    if first[2][field] != record[field]
+                )
                 report.reject(
                     r.row,
                     "person_id",
                     person,
-                    f"person {person} of course {course} is already on row {first[0]} with "
-                    "another name or role; keep one row per person",
+                    f"person {person} of course {course} is already on {_where(first, name)} with "
+                    f"{differs}; keep one row per person (correct the one that is wrong)",
                 )
-    return [rec for _, rec in seen.values()], report
+    return mine, report
 
 
 def read_activities(
-    data: bytes, name: str, date_order_told: str | None = None
+    data: bytes,
+    name: str,
+    date_order_told: str | None = None,
+    earlier: dict | None = None,
+    usual_date_order: tuple[str, str] | None = None,
 ) -> tuple[list[dict], list[dict], SourceReport]:
     """Read an activities (schedule) file.
 
@@ -94,7 +109,12 @@ def read_activities(
 
     Spreadsheet dates (``16/02/2025 14:15``) are read day or month first as
     ``date_order_told`` says (``"dmy"``/``"mdy"``) or, when not told, as the file's own
-    dates show.
+    dates show, or else as ``usual_date_order`` (another file's, see
+    :func:`~asyncmon._times.date_order_of`).
+
+    ``earlier`` carries the courses and activities of the import's other schedule files
+    (it is filled with this file's), so an activity listed differently in two files, or a
+    course given two zones, is caught too.
 
     Returns activity records, course records and the file's report.
     """
@@ -102,34 +122,46 @@ def read_activities(
         data, name, format="activities", required=ACTIVITY_COLUMNS, optional=ACTIVITY_OPTIONAL
     )
     rows = list(rows)
-    order = date_order(report, rows, ("due_at", "class_starts_at"), date_order_told)
-    courses: dict[str, tuple[int, dict]] = {}
-    activities: dict[tuple[str, str], tuple[int, dict]] = {}
+    order = date_order(
+        report, rows, ("due_at", "class_starts_at"), date_order_told, usual_date_order
+    )
+    listed = {"courses": {}, "activities": {}} if earlier is None else earlier
+    courses: dict[str, tuple[str, int, dict]] = listed["courses"]
+    activities: dict[tuple[str, str], tuple[str, int, dict]] = listed["activities"]
+    new_courses, new_activities = [], []
     for r in rows:
-        outcome = _activity(r.row, r.values, courses, report, order)
+        outcome = _activity(name, r.row, r.values, courses, report, order)
         if outcome is None:
             continue
         course, record = outcome
         key = (record["course_id"], record["activity_id"])
         first = activities.get(key)
         if first is None:
-            activities[key] = (r.row, record)
-            courses.setdefault(course["course_id"], (r.row, course))
+            activities[key] = (name, r.row, record)
+            new_activities.append(record)
+            if course["course_id"] not in courses:
+                courses[course["course_id"]] = (name, r.row, course)
+                new_courses.append(course)
             report.kept += 1
-        elif first[1] == record:
+        elif first[2] == record:
             report.merged += 1
         else:
             report.reject(
                 r.row,
                 "activity_id",
                 key[1],
-                f"activity {key[1]} of course {key[0]} is already on row {first[0]} with other "
-                "values; keep one row per activity",
+                f"activity {key[1]} of course {key[0]} is already on "
+                f"{_where(first, name)} with other values; keep one row per activity",
             )
-    return ([rec for _, rec in activities.values()], [rec for _, rec in courses.values()], report)
+    return new_activities, new_courses, report
 
 
-def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport, order):
+def _where(first: tuple[str, int, dict], name: str) -> str:
+    """Where a record was first listed: ``row 4`` in the same file, else ``FILE row 4``."""
+    return f"row {first[1]}" if first[0] == name else f"{first[0]} row {first[1]}"
+
+
+def _activity(name: str, row: int, v: dict[str, str], courses: dict, report: SourceReport, order):
     course_id, activity_id = v["course_id"].strip(), v["activity_id"].strip()
     for column, value in (("course_id", course_id), ("activity_id", activity_id)):
         if not value:
@@ -142,13 +174,13 @@ def _activity(row: int, v: dict[str, str], courses: dict, report: SourceReport, 
         report.reject(row, "timezone", tz_name, str(exc))
         return None
     known = courses.get(course_id)
-    if known and known[1]["timezone"] != tz_name:
+    if known and known[2]["timezone"] != tz_name:
         report.reject(
             row,
             "timezone",
             tz_name,
-            f"course {course_id} has time zone {known[1]['timezone']} on row {known[0]}; a "
-            "course has one time zone, use the same on every row",
+            f"course {course_id} has time zone {known[2]['timezone']} on "
+            f"{_where(known, name)}; a course has one time zone, use the same on every row",
         )
         return None
     times = {}
