@@ -130,7 +130,7 @@ def test_no_schedule_and_no_roster():
             b"C1,11,Ana B,student\n",
             b"",
             "person_id",
-            "person 11 of course C1 is already on row 2 with name 'Ana Silva'; keep one row per person",
+            "person 11 of course C1 is already on row 2 with name 'Ana Silva'; keep one row",
         ),
         (
             b"",

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asyncmon import Workspace, sample_data_dir
 from asyncmon.errors import AsyncmonError
@@ -485,3 +487,73 @@ def test_an_activity_or_zone_differing_across_two_schedule_files_is_refused_nami
     # s2 is listed the same in both files (more.csv follows term.csv's day-first reading)
     assert more.merged == 1 and more.balanced
     assert sorted(both.data.activities["activity_id"]) == ["s1", "s2"]
+
+
+def _canvas_chain(depth: int, students: list[str], teacher: str) -> bytes:
+    """A Canvas full view holding one thread: a back-and-forth ``depth`` replies deep
+    (written as text: the standard JSON writer cannot nest so deep either)."""
+    opened = []
+    for level in range(depth + 1):
+        author = (
+            students[0]
+            if level == 0
+            else (teacher if level % 2 else students[level // 2 % len(students)])
+        )
+        entry = {
+            "id": level + 1,
+            "user_id": int(author),
+            "parent_id": level or None,
+            "created_at": f"2025-02-24T{8 + level // 120:02d}:{level // 2 % 60:02d}:00Z",
+            "message": "<p>Why did the treaty fail?</p>" if level == 0 else f"<p>reply {level}</p>",
+        }
+        opened.append(json.dumps(entry)[:-1] + (', "replies": [' if level < depth else "}"))
+    thread = "".join(opened) + "]}" * depth
+    return (
+        '{"participants": [], "unread_entries": [], "forced_entries": [], '
+        f'"entry_ratings": {{}}, "view": [{thread}], "new_entries": []}}'
+    ).encode()
+
+
+def test_a_canvas_thread_900_replies_deep_is_read_whole(roster_ws):
+    people = roster_ws.load().people
+    his = people[people["course_id"] == "HIS210"]
+    students = sorted(his.loc[his["role"] == "student", "person_id"])[:3]
+    teacher = sorted(his.loc[his["role"] == "teacher", "person_id"])[0]
+    data = _canvas_chain(900, students, teacher)
+    with pytest.raises(RecursionError):
+        json.loads(data)  # what the standard reader does with it
+    result = roster_ws.import_sources(
+        [("HIS210_deep.json", data)], course_id="HIS210", activity_id="w3"
+    )
+    source = result.report.sources[-1]
+    assert source.format == "canvas-json" and source.rejected == []
+    assert (source.read, source.kept) == (901, 901)
+    posts = roster_ws.load().posts.set_index("post_id")
+    assert len(posts) == 901 and set(posts["thread_id"]) == {"1"}
+    assert posts.loc["901", "parent_id"] == "900" and posts.loc["901", "body"] == "reply 900"
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values, st.sampled_from([None, 2]), st.integers(0, 40))
+def test_reading_without_recursion_gives_what_json_loads_gives(value, indent, depth):
+    from asyncmon.sources._json import loads_without_recursion
+
+    text = "[" * depth + json.dumps(value, indent=indent) + "]" * depth
+    assert loads_without_recursion(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("broken", ['{"a" 1}', "[1, 2", '{"a": 1,}', "[1] 2", "", '{"a": tru}'])
+def test_reading_without_recursion_refuses_what_json_loads_refuses(broken):
+    from asyncmon.sources._json import loads_without_recursion
+
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(broken)
+    with pytest.raises(json.JSONDecodeError):
+        loads_without_recursion(broken)
