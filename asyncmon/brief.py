@@ -394,7 +394,7 @@ def pre_class_brief(
         },
         verdict=s["verdict"],
         failed_checks=list(s["failed_checks"]),
-        warnings=[s["warning"]] if isinstance(s["warning"], str) else [],
+        warnings=[s["planning_warning"]] if isinstance(s["planning_warning"], str) else [],
     )
 
 

@@ -222,7 +222,7 @@ def activity_view(
     absentees = [f"{a.name} (missed {', '.join(a.missed_activities)})" for a in absent.itertuples()]
     brief_markdown, brief_html = brief.to_markdown(), brief.to_html()
     title = f"{activity_id} · {activity['title']}"
-    warning = s["warning"] if isinstance(s["warning"], str) else None
+    warning = s["planning_warning"] if isinstance(s["planning_warning"], str) else None
     missing = sorted(mine.loc[mine["status"] == "missing", "name"])
     median_hours = "—" if pd.isna(median) else span(median)
     heatmap = participation_heatmap_svg(

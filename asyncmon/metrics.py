@@ -98,7 +98,7 @@ def metrics_document(
         data, now=as_of, thresholds=thresholds, method=method, engine=engine, known_only=False
     )
     table = snap.table(None, as_of)
-    summary = snap.summary(None, as_of).rename(columns={"warning": "planning_warning"})
+    summary = snap.summary(None, as_of).copy()
     groups = snap.groups(None, activity_id)
     moment = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC")
     started = data.activities["class_starts_at"] <= moment

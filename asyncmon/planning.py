@@ -38,7 +38,7 @@ def planning_window(
         start minus due), ``data_in_at`` (when ``data_in_share`` of the students who took
         part before class had posted, or the due time if later), ``planning_hours_left``
         (class start minus ``data_in_at``: late posts eat into the window), ``short``
-        (under ``min_planning_hours``), ``warning`` (plain words, or None).
+        (under ``min_planning_hours``), ``planning_warning`` (plain words, or None).
 
     Examples
     --------
@@ -71,7 +71,7 @@ def planning_window(
     acts["planning_hours_left"] = (acts["class_starts_at"] - acts["data_in_at"]) / _HOUR
     minimum = thresholds.min_planning_hours
     acts["short"] = acts["planning_hours_left"] < minimum
-    acts["warning"] = [
+    acts["planning_warning"] = [
         _planning_warning(total, left, minimum)
         for total, left in zip(acts["planning_hours"], acts["planning_hours_left"])
     ]

@@ -557,3 +557,16 @@ def test_reading_without_recursion_refuses_what_json_loads_refuses(broken):
         json.loads(broken)
     with pytest.raises(json.JSONDecodeError):
         loads_without_recursion(broken)
+
+
+def test_the_summary_the_page_and_the_json_call_each_column_the_same():
+    from asyncmon import load_sample
+    from asyncmon.planning import activity_summary
+    from asyncmon.metrics import metrics_document
+
+    data = load_sample()
+    summary = activity_summary(data)
+    rows = metrics_document(data)["activities"]
+    assert "planning_warning" in summary.columns and "warning" not in summary.columns
+    shared = set(rows[0]) & set(summary.columns)
+    assert {"planning_warning", "verdict", "planning_hours_left"} <= shared
