@@ -145,9 +145,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     dashboard.add_argument(
         "--max-pages",
-        type=int,
+        type=_pages,
         default=4,
         help="most kernels alive at once, the one kept ready included (default 4)",
+    )
+    dashboard.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        type=_host,
+        default=[],
+        help="a host name to answer to besides localhost (the name a login proxy in front "
+        "forwards); repeatable",
     )
 
     coordinator = commands.add_parser(
@@ -161,7 +170,16 @@ def _parser() -> argparse.ArgumentParser:
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
     )
     coordinator.add_argument(
-        "--max-pages", type=int, default=4, help="most kernels alive at once (default 4)"
+        "--max-pages", type=_pages, default=4, help="most kernels alive at once (default 4)"
+    )
+    coordinator.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        type=_host,
+        default=[],
+        help="a host name to answer to besides localhost (the name a login proxy in front "
+        "forwards); repeatable",
     )
 
     publish = commands.add_parser(
@@ -214,6 +232,28 @@ def _port(text: str) -> int:
     return port
 
 
+def _pages(text: str) -> int:
+    try:
+        pages = int(text)
+    except ValueError:
+        pages = 0
+    if not 1 <= pages <= 200:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of pages; use a whole number from 1 to 200 (each page "
+            "open at once is a Python process of 150-400 MB)"
+        )
+    return pages
+
+
+def _host(text: str) -> str:
+    from .serving import check_host_name
+
+    try:
+        return check_host_name(text)
+    except AsyncmonError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
@@ -259,6 +299,7 @@ def _run(args: argparse.Namespace) -> int:
                 now=args.now,
                 preheat=not args.no_preheat,
                 max_kernels=args.max_pages,
+                allowed_hosts=args.allow_host,
             )
         if args.command == "coordinator":
             return _serve(
@@ -267,6 +308,7 @@ def _run(args: argparse.Namespace) -> int:
                 notebook="coordinator_dashboard",
                 show_names=args.show_names,
                 max_kernels=args.max_pages,
+                allowed_hosts=args.allow_host,
             )
         if args.command == "publish":
             return _publish(args)
@@ -285,7 +327,8 @@ def _with_class(folder) -> Workspace:
         raise AsyncmonError(
             f"{folder} holds no class yet: no schedule was imported (a first import may have "
             "failed). Import one: asyncmon import POSTS --people people.csv --activities "
-            f"activities.csv --workspace {folder}"
+            f"activities.csv --workspace {folder}",
+            code="ASYNC-E205",
         )
     return workspace
 
@@ -296,13 +339,15 @@ def _load(args: argparse.Namespace):
         if args.course not in set(data.courses["course_id"]):
             raise AsyncmonError(
                 f"course {args.course} is not in the workspace; courses: "
-                f"{', '.join(sorted(data.courses['course_id']))}"
+                f"{', '.join(sorted(data.courses['course_id']))}",
+                code="ASYNC-E206",
             )
         data = data.for_course(args.course)
     if args.activity is not None and args.activity not in set(data.activities["activity_id"]):
         raise AsyncmonError(
             f"activity {args.activity} is not in the workspace; activities: "
-            f"{', '.join(sorted(set(data.activities['activity_id'])))}"
+            f"{', '.join(sorted(set(data.activities['activity_id'])))}",
+            code="ASYNC-E207",
         )
     return data
 
@@ -408,6 +453,7 @@ def _serve(
     notebook: str = "pre_class_dashboard",
     show_names: bool = False,
     max_kernels: int = 4,
+    allowed_hosts: Sequence[str] = (),
 ) -> int:
     """Run Voila until it stops, or until this process is told to stop (SIGTERM, Ctrl-C):
     then Voila is stopped with SIGTERM, which shuts every kernel down."""
@@ -425,7 +471,11 @@ def _serve(
     if show_names:
         env[SHOW_NAMES_VARIABLE] = "1"
     command = voila_command(
-        notebook_path(notebook), port=port, preheat=preheat, max_kernels=max_kernels
+        notebook_path(notebook),
+        port=port,
+        preheat=preheat,
+        max_kernels=max_kernels,
+        allowed_hosts=allowed_hosts,
     )
     what = "pre-class" if notebook == "pre_class_dashboard" else "coordinator"
     print(
@@ -462,15 +512,19 @@ def _publish(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.is_dir():
         raise AsyncmonError(
-            f"{out} is a folder; give the file to write, e.g. {out / 'courses.html'}"
+            f"{out} is a folder; give the file to write, e.g. {out / 'courses.html'}",
+            code="ASYNC-E214",
         )
     if not out.parent.is_dir():
-        raise AsyncmonError(f"the folder {out.parent} does not exist; create it or write elsewhere")
+        raise AsyncmonError(
+            f"the folder {out.parent} does not exist; create it or write elsewhere",
+            code="ASYNC-E215",
+        )
     page = publish_html(_with_class(args.workspace), show_names=args.show_names)
     try:
         out.write_text(page, encoding="utf-8")
     except OSError as exc:
-        raise AsyncmonError(f"cannot write {out}: {exc.strerror}") from None
+        raise AsyncmonError(f"cannot write {out}: {exc.strerror}", code="ASYNC-E216") from None
     print(
         f"Wrote {args.out} ({len(page) / 1e6:.1f} MB; students "
         f"{'by name' if args.show_names else 'pseudonymised'}); it opens from disk, "

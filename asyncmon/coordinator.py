@@ -384,7 +384,8 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
     if not folder:
         raise WorkspaceError(
             f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
-            "with 'asyncmon coordinator --workspace DIR'"
+            "with 'asyncmon coordinator --workspace DIR'",
+            code="ASYNC-E208",
         )
     if show_names is None:
         show_names = os.environ.get(SHOW_NAMES_VARIABLE) == "1"

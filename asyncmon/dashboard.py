@@ -83,7 +83,9 @@ def default_activity(data: ClassData, now: pd.Timestamp) -> tuple[str, str]:
 def _next_class(activities: pd.DataFrame, now: pd.Timestamp) -> tuple[str, str]:
     acts = activities.sort_values(["class_starts_at", "course_id", "activity_id"])
     if acts.empty:
-        raise WorkspaceError("the workspace holds no activities; import a schedule first")
+        raise WorkspaceError(
+            "the workspace holds no activities; import a schedule first", code="ASYNC-E205"
+        )
     ahead = acts[acts["class_starts_at"] >= now]
     row = ahead.iloc[0] if len(ahead) else acts.iloc[-1]
     return row["course_id"], row["activity_id"]
@@ -737,7 +739,8 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
     if not folder:
         raise WorkspaceError(
             f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
-            "with 'asyncmon dashboard --workspace DIR'"
+            "with 'asyncmon dashboard --workspace DIR'",
+            code="ASYNC-E208",
         )
     moment = now or os.environ.get(NOW_VARIABLE) or None
     app = PreClassDashboard(

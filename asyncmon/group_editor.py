@@ -164,14 +164,14 @@ class GroupEditor:
 
     def _selected(self) -> pd.Series:
         if self.group.value is None:
-            raise AsyncmonError("pick a group first")
+            raise AsyncmonError("pick a group first", code="ASYNC-E313")
         return self.groups.iloc[self.group.value]
 
     def _run(self, action: Callable[[], str]) -> None:
         try:
             message = action()
         except AsyncmonError as error:
-            self.status.value = str(error)
+            self.status.value = error.message
             return
         self.on_change()
         self.status.value = message
@@ -179,7 +179,7 @@ class GroupEditor:
     def _merge(self) -> str:
         group = self._selected()
         if self.other.value is None or self.other.value == self.group.value:
-            raise AsyncmonError("pick another group to merge in")
+            raise AsyncmonError("pick another group to merge in", code="ASYNC-E313")
         other = self.groups.iloc[self.other.value]
         merge_groups(self.workspace, group, other, by=self.by)
         return f"Merged '{_short(other['label'])}' into '{_short(group['label'])}'."
@@ -193,7 +193,7 @@ class GroupEditor:
     def _move(self) -> str:
         chosen = list(self.units.value)
         if not chosen:
-            raise AsyncmonError("pick the units to move out")
+            raise AsyncmonError("pick the units to move out", code="ASYNC-E313")
         move_units(
             self.workspace,
             self.course_id,
@@ -208,7 +208,7 @@ class GroupEditor:
     def _dismiss(self) -> str:
         chosen = list(self.units.value)
         if not chosen:
-            raise AsyncmonError("pick the units that are not questions")
+            raise AsyncmonError("pick the units that are not questions", code="ASYNC-E313")
         for unit_id in chosen:
             dismiss_unit(self.workspace, self.course_id, self.activity_id, unit_id, by=self.by)
         return f"Dismissed {len(chosen)} unit(s)."
@@ -216,7 +216,7 @@ class GroupEditor:
     def _add(self) -> str:
         group = self._selected()
         if not self.post.value:
-            raise AsyncmonError("pick the post to add")
+            raise AsyncmonError("pick the post to add", code="ASYNC-E313")
         add_post(self.workspace, group, self.post.value, by=self.by)
         return "Added the post to the group."
 

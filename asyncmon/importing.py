@@ -116,10 +116,13 @@ def import_sources(
     """
     if date_order is not None and date_order not in DATE_ORDERS:
         raise AsyncmonError(
-            f"date order {date_order!r} is unknown; use 'dmy' (day first) or 'mdy' (month first)"
+            f"date order {date_order!r} is unknown; use 'dmy' (day first) or 'mdy' (month first)",
+            code="ASYNC-E002",
         )
     if format is not None and format not in FORMATS:
-        raise AsyncmonError(f"format {format!r} is unknown; use one of {', '.join(FORMATS)}")
+        raise AsyncmonError(
+            f"format {format!r} is unknown; use one of {', '.join(FORMATS)}", code="ASYNC-E001"
+        )
     report = ImportReport()
     loaded = [_load(f) for f in files]
     roster_files = {"people": [], "activities": []}
@@ -156,7 +159,8 @@ def import_sources(
     if activity_files and not roster and (stored is None or stored.people.empty):
         raise AsyncmonError(
             "no roster: pass the people file (--people people.csv, with course_id, person_id, "
-            "name, role) so that posts can be told apart as students' or teachers'"
+            "name, role) so that posts can be told apart as students' or teachers'",
+            code="ASYNC-E112",
         )
     posts, reactions, failures = [], [], []
     for name, data, kind in activity_files:
@@ -172,6 +176,7 @@ def import_sources(
         raise SourceFileError(
             failures[0].file if len(failures) == 1 else "import",
             [p for f in failures for p in ([str(f)] if len(failures) > 1 else f.problems)],
+            code=failures[0].code if len(failures) == 1 else "ASYNC-E110",
         )
     for failure in failures:
         failed = SourceReport(failure.file, "unreadable")
@@ -235,11 +240,17 @@ def _load(source: Source) -> tuple[str, bytes]:
     try:
         return str(source), path.read_bytes()
     except FileNotFoundError:
-        raise SourceFileError(str(source), ["no such file; check the path"]) from None
+        raise SourceFileError(
+            str(source), ["no such file; check the path"], code="ASYNC-E101"
+        ) from None
     except IsADirectoryError:
-        raise SourceFileError(str(source), ["is a folder; name the files inside it"]) from None
+        raise SourceFileError(
+            str(source), ["is a folder; name the files inside it"], code="ASYNC-E101"
+        ) from None
     except OSError as exc:
-        raise SourceFileError(str(source), [f"cannot be read ({exc.strerror})"]) from None
+        raise SourceFileError(
+            str(source), [f"cannot be read ({exc.strerror})"], code="ASYNC-E101"
+        ) from None
 
 
 def _kind(data: bytes, name: str, format: str | None) -> str:
@@ -286,7 +297,8 @@ def _context(
         raise AsyncmonError(
             "no schedule: pass the activities file (--activities activities.csv, with "
             "course_id, activity_id, title, due_at, class_starts_at, timezone) or import it "
-            "into the workspace first"
+            "into the workspace first",
+            code="ASYNC-E111",
         )
     return ReadContext(
         zones=zones,

@@ -56,7 +56,8 @@ def workspace_secret(folder: str | Path) -> bytes:
         except OSError as exc:
             raise WorkspaceError(
                 f"cannot write the pseudonym secret {path}: {exc.strerror}; free some disk "
-                "space (or make the workspace writable) and run the command again"
+                "space (or make the workspace writable) and run the command again",
+                code="ASYNC-E212",
             ) from None
         finally:
             temporary.unlink(missing_ok=True)
@@ -65,7 +66,8 @@ def workspace_secret(folder: str | Path) -> bytes:
         raise WorkspaceError(
             f"the pseudonym secret {path} holds {len(secret)} bytes, fewer than "
             f"{SECRET_BYTES}: pseudonyms made with it could be reversed. Delete the file to "
-            "make a new secret (pseudonyms published before will change)"
+            "make a new secret (pseudonyms published before will change)",
+            code="ASYNC-E213",
         )
     return secret
 

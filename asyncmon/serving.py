@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from .errors import AsyncmonError
 
 __all__ = [
     "NOW_VARIABLE",
+    "check_host_name",
     "WORKSPACE_VARIABLE",
     "dashboard_notebook",
     "notebook_path",
@@ -103,23 +108,37 @@ def notebook_path(name: str = "pre_class_dashboard") -> Path:
 
 
 def voila_command(
-    notebook: Path, *, port: int, preheat: bool = True, max_kernels: int = 4
+    notebook: Path,
+    *,
+    port: int,
+    preheat: bool = True,
+    max_kernels: int = 4,
+    allowed_hosts: Sequence[str] = (),
 ) -> list[str]:
     """The Voila command line a school would run.
 
     Local address only, on a port that fails loudly when taken; sources stripped and no
-    tracebacks on the page; plotly's JupyterLab extension not loaded (the teacher's page
-    draws its own SVG; the coordinator's plotly widgets bring their own code). Memory
-    stays bounded: at most ``max_kernels`` kernels (the preheated one included; one more
-    request gets a 503 page saying why); a closed page's kernel is shut down 10 s after
-    its connection went, and a kernel nobody ever connected to (a plain GET) after a
-    minute idle (:class:`asyncmon._kernels.BoundedKernelManager`).
+    tracebacks on the page; the product's page template (Voila's lab page, fetching
+    nothing from outside: :mod:`asyncmon._voila`); plotly's JupyterLab extension not
+    loaded (the teacher's page draws its own SVG; the coordinator's plotly widgets bring
+    their own code).
+
+    Memory stays bounded: at most ``max_kernels`` kernels (the preheated one included;
+    one more request gets a 503 page saying why); a closed page's kernel is shut down
+    10 s after its connection went, and a kernel nobody ever connected to (a plain GET)
+    after a minute idle (:class:`asyncmon._kernels.BoundedKernelManager`).
+
+    The server answers only requests naming it ``localhost`` or a loopback address, and
+    the host names in ``allowed_hosts`` (the name a reverse proxy in front of it forwards;
+    see :func:`check_host_name`); a WebSocket is refused unless it comes from a page of
+    the same host.
     """
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "asyncmon._voila",  # Voila, with the product's page template on its path
         str(notebook),
+        "--template=asyncmon",
         "--no-browser",
         "--Voila.ip=127.0.0.1",
         f"--port={port}",
@@ -137,6 +156,32 @@ def voila_command(
         "--MappingKernelManager.cull_interval=10",
         "--MappingKernelManager.cull_connected=False",
     ]
+    command += [f"--asyncmon-allow-host={check_host_name(h)}" for h in allowed_hosts]
     if preheat:
         command += ["--preheat_kernel=True", "--pool_size=1"]
     return command
+
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
+)
+
+
+def check_host_name(name: str) -> str:
+    """``name`` when it is a plain host name (``dash.school.edu``); raise ``AsyncmonError``
+    with the fix when it has a scheme, a port, a path or a wildcard.
+
+    >>> check_host_name("dash.school.edu")
+    'dash.school.edu'
+    >>> check_host_name("https://dash.school.edu:8866/")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    asyncmon.errors.AsyncmonError: 'https://dash.school.edu:8866/' is not a host name; ...
+    """
+    if not _HOST_NAME.match(name):
+        raise AsyncmonError(
+            f"{name!r} is not a host name; give the name alone, as in dash.school.edu "
+            "(no scheme, port, path or wildcard)",
+            code="ASYNC-E008",
+        )
+    return name

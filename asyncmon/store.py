@@ -50,7 +50,7 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError) -> WorkspaceError:
         advice = "the file cannot be opened; check that the folder exists and is yours"
     else:
         advice = "check the file, or import the class again into a new workspace"
-    return WorkspaceError(f"cannot use {path} ({text}): {advice}")
+    return WorkspaceError(f"cannot use {path} ({text}): {advice}", code="ASYNC-E204")
 
 
 def _ddl() -> list[str]:
@@ -101,10 +101,13 @@ class Workspace:
             if not create:
                 raise WorkspaceError(
                     f"{self.path} is not an asyncmon workspace (no {DB_NAME}); create one "
-                    "with 'asyncmon import ... --workspace DIR'"
+                    "with 'asyncmon import ... --workspace DIR'",
+                    code="ASYNC-E201",
                 )
             if self.path.exists() and not self.path.is_dir():
-                raise WorkspaceError(f"{self.path} is a file; a workspace is a folder")
+                raise WorkspaceError(
+                    f"{self.path} is a file; a workspace is a folder", code="ASYNC-E202"
+                )
             self._create_private()
         with closing(self._connect()) as con, con:
             for statement in _ddl():
@@ -129,7 +132,8 @@ class Workspace:
         except OSError as exc:
             raise WorkspaceError(
                 f"cannot create the workspace {self.path}: {exc.strerror}; choose a folder "
-                "you can write to"
+                "you can write to",
+                code="ASYNC-E203",
             ) from None
 
     def _connect(self) -> sqlite3.Connection:
@@ -300,11 +304,13 @@ class Workspace:
 
         if followup_kind is not None and followup_kind not in FOLLOWUP_KINDS:
             raise WorkspaceError(
-                f"followup_kind {followup_kind!r} is not one of {', '.join(FOLLOWUP_KINDS)}"
+                f"followup_kind {followup_kind!r} is not one of {', '.join(FOLLOWUP_KINDS)}",
+                code="ASYNC-E209",
             )
         if gap_source is not None and gap_source not in GAP_SOURCES:
             raise WorkspaceError(
-                f"gap_source {gap_source!r} is not one of {', '.join(GAP_SOURCES)}"
+                f"gap_source {gap_source!r} is not one of {', '.join(GAP_SOURCES)}",
+                code="ASYNC-E210",
             )
         moment = format_utc(now or datetime.now(UTC))
         new = dict(
@@ -440,7 +446,8 @@ def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str)
     if not found:
         raise WorkspaceError(
             f"activity {activity_id} of course {course_id} is not in the workspace; "
-            "import its schedule first"
+            "import its schedule first",
+            code="ASYNC-E207",
         )
 
 

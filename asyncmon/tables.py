@@ -277,12 +277,14 @@ class ClassData:
         unknown = set(frames) - set(SCHEMAS)
         if unknown:
             raise InvalidTableError(
-                ", ".join(sorted(unknown)), [f"not a table; tables are {', '.join(SCHEMAS)}"]
+                ", ".join(sorted(unknown)),
+                [f"not a table; tables are {', '.join(SCHEMAS)}"],
+                code="ASYNC-E302",
             )
         tables = {name: frames.get(name, empty_table(name)) for name in SCHEMAS}
         problems = [f"{name}: {p}" for name, t in tables.items() for p in validate_table(name, t)]
         if problems:
-            raise InvalidTableError("class data", problems)
+            raise InvalidTableError("class data", problems, code="ASYNC-E301")
         return cls(**tables)
 
     def replace(self, **frames: pd.DataFrame) -> ClassData:

@@ -31,13 +31,12 @@ ARGS = [
 
 #: Console noise of an offline Voila page that is not the product's (see VOILA.md).
 KNOWN_NOISE = (
-    "fontawesome",
-    "ERR_NAME_NOT_RESOLVED",
-    "Failed to load resource",
     "setData is not a function",
     "version",
-    "ERR_INTERNET_DISCONNECTED",
 )
+
+#: Where a page may fetch from: its own server, and what it holds inline.
+LOCAL = ("http://127.0.0.1:", "data:", "blob:", "about:")
 
 
 def chromium_path() -> str:
@@ -74,6 +73,7 @@ def serve(
     timeout: float = 120,
     notebook: str = "pre_class_dashboard",
     preheat: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
 ):
     """Serve the dashboard of ``workspace``; yield its URL; stop the server after."""
     port = free_port()
@@ -82,7 +82,9 @@ def serve(
         env[NOW_VARIABLE] = now
     log = open(workspace / "voila.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        voila_command(notebook_path(notebook), port=port, preheat=preheat),
+        voila_command(
+            notebook_path(notebook), port=port, preheat=preheat, allowed_hosts=allowed_hosts
+        ),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -120,6 +122,10 @@ def open_page(browser, url: str, problems: list[str], *, timeout: float = 150_00
         ),
     )
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.on(
+        "request",
+        lambda r: r.url.startswith(LOCAL) or problems.append(f"fetched from outside: {r.url}"),
+    )
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.goto(url, wait_until="commit")
     page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout)

@@ -84,7 +84,7 @@ def test_errors_are_one_clear_line_and_a_non_zero_status(tmp_path, capsys):
     )
     assert status == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"asyncmon: {d / 'bad.csv'}: row 1: the header matches no known format")
+    assert err.startswith(f"asyncmon: ASYNC-E106 {d / 'bad.csv'}: row 1: the header matches no")
     assert "Traceback" not in err
     assert main(["show", "--workspace", str(d / "none")]) == 2
     assert "is not an asyncmon workspace" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from asyncmon.coordinator import by_course, coordinator_table, publish_html
 from asyncmon.pseudonyms import Pseudonymizer, workspace_secret
 from asyncmon.sample import sample_import_options
 
-from .browser import serve
+from .browser import LOCAL, serve
 
 PLANTED = json.loads((sample_data_dir() / "planted.json").read_text())
 STUDENT_NAMES = []
@@ -112,6 +112,7 @@ def test_the_served_coordinator_dashboard(browser, workspace):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("dialog", lambda d: (problems.append(d.message), d.dismiss()))
+        page.on("request", lambda r: r.url.startswith(LOCAL) or problems.append(r.url))
         page.goto(url, wait_until="commit")
         page.wait_for_selector(".asyncmon-courses", timeout=150_000)
         assert "HIS210 Modern European History" in page.inner_text(".asyncmon-courses")

@@ -51,7 +51,7 @@ POSTS_HEADER = b"course_id,activity_id,post_id,author_id,created_at,body\n"
         (
             ("p.json", b"[" * 100000),
             {"format": "canvas-json", "activity_id": "a1"},
-            "is nested too deeply to read as JSON",
+            r"ASYNC-E107 p.json: is not valid JSON \(Expecting value at line 1, column 100001\)",
         ),
         (
             moodle_csv(),

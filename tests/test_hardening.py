@@ -561,8 +561,8 @@ def test_reading_without_recursion_refuses_what_json_loads_refuses(broken):
 
 def test_the_summary_the_page_and_the_json_call_each_column_the_same():
     from asyncmon import load_sample
-    from asyncmon.planning import activity_summary
     from asyncmon.metrics import metrics_document
+    from asyncmon.planning import activity_summary
 
     data = load_sample()
     summary = activity_summary(data)

@@ -203,7 +203,10 @@ def test_planning_window_and_verdict(tmp_path, data):
     assert window.loc["a1", "planning_hours"] == pytest.approx(32 + 1 / 60)
     # 90% of the pre-class participants (Ana, Zoe, Omar) are in only with Omar at 07:00Z
     assert window.loc["a1", "planning_hours_left"] == 0
-    assert window.loc["a1", "short"] and "Late posts leave only 0 h" in window.loc["a1", "planning_warning"]
+    assert (
+        window.loc["a1", "short"]
+        and "Late posts leave only 0 h" in window.loc["a1", "planning_warning"]
+    )
     assert window.loc["a2", "planning_hours_left"] == pytest.approx(33 + 1 / 60)
 
     cov = coverage(acknowledgements(data))

@@ -2,6 +2,7 @@
 whatever the number of requests, the server still answering, and every kernel stopped
 with the server."""
 
+import re
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import urllib.error
 import urllib.request
 
 import psutil
+import pytest
 
 from .browser import free_port
 
@@ -127,3 +129,94 @@ def test_the_server_answers_only_requests_that_name_it_as_this_machine(workspace
         assert status(f"attacker.example:{port}") == 403
         assert status(f"attacker.example:{port}", "api/kernels") == 403
         assert status(f"localhost:{port}") == 200
+
+
+def _status(url: str, host: str) -> int:
+    request = urllib.request.Request(url, headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _kernel_socket(url: str, kernel: str, origin: str | None, host: str) -> str:
+    """Open a kernel's WebSocket as a page of ``origin`` would; what the server said."""
+    import asyncio
+    import concurrent.futures
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    headers = {"Host": host} | ({"Origin": origin} if origin else {})
+    address = url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels"
+
+    async def attempt():
+        try:
+            connection = await websocket_connect(HTTPRequest(address, headers=headers))
+        except Exception as exc:  # noqa: BLE001 - the refusal is what is asserted
+            return str(exc)
+        connection.close()
+        return "open"
+
+    # in a thread of its own: a test before may have left this thread an event loop
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(attempt())).result(timeout=120)
+
+
+def test_a_kernel_socket_opens_only_for_a_page_of_the_same_host(workspace):
+    """A page elsewhere (its own Origin) cannot drive a kernel of this server, even when
+    it names the server correctly; the page the server sent can."""
+    from .browser import serve
+
+    with serve(workspace.path, now="2025-03-10T20:00:00Z") as url:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        status, page = get(url)
+        assert status == 200
+        kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page)[1]
+        here = f"127.0.0.1:{port}"
+        assert _kernel_socket(url, kernel, f"http://{here}", here) == "open"
+        assert _kernel_socket(url, kernel, None, here) == "open"  # a script, no browser
+        for origin in ("http://attacker.example", f"http://localhost:{int(port) + 1}", "null"):
+            assert "403" in _kernel_socket(url, kernel, origin, here)
+
+
+def test_a_host_name_given_with_allow_host_is_answered_and_others_still_refused(workspace):
+    from .browser import serve
+
+    with serve(
+        workspace.path, now="2025-03-10T20:00:00Z", allowed_hosts=("dash.school.example",)
+    ) as url:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        # the page itself (public static files are served to any host name)
+        assert _status(url, f"dash.school.example:{port}") == 200
+        assert _status(url, f"dash.school.example.evil:{port}") == 403
+        assert _status(url + "api/kernels", f"evil.dash.school.example:{port}") == 403
+        assert _status(url, f"localhost:{port}") == 200
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--allow-host", "https://dash.school.example/"], "is not a host name; give the name"),
+        (["--allow-host", "*.school.example"], "is not a host name"),
+        (["--max-pages", "0"], "'0' is not a number of pages; use a whole number from 1 to 200"),
+    ],
+)
+def test_server_options_out_of_range_are_refused_with_the_fix(workspace, option, message):
+    for command in ("dashboard", "coordinator"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "asyncmon.cli",
+                command,
+                "--workspace",
+                str(workspace.path),
+                *option,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr

@@ -114,12 +114,14 @@ def get_embedder(method: str) -> Embedder:
     """The backend called ``method``; raise a clear error when it is not installed."""
     if method not in METHODS:
         raise AsyncmonError(
-            f"unknown embedding method {method!r}; use one of {', '.join(METHODS)} or 'auto'"
+            f"unknown embedding method {method!r}; use one of {', '.join(METHODS)} or 'auto'",
+            code="ASYNC-E003",
         )
     if method not in available_methods():
         raise AsyncmonError(
             f"embedding method {method!r} is not installed; {_INSTALL_HINT[method]}, "
-            f"or use one of: {', '.join(available_methods()) or 'none installed'}"
+            f"or use one of: {', '.join(available_methods()) or 'none installed'}",
+            code="ASYNC-E003",
         )
     return {"minilm": _MiniLM, "wordllama": _WordLlama, "tfidf": _Tfidf}[method]()
 
@@ -165,7 +167,9 @@ def _load_minilm() -> tuple[Any, Any]:
     model_path = _package_file(*_MINILM_MODEL)
     tokenizer_path = _package_file(*_MINILM_TOKENIZER)
     if model_path is None or tokenizer_path is None:  # pragma: no cover - checked before
-        raise AsyncmonError(f"the MiniLM model files are missing; {_INSTALL_HINT['minilm']}")
+        raise AsyncmonError(
+            f"the MiniLM model files are missing; {_INSTALL_HINT['minilm']}", code="ASYNC-E005"
+        )
     for path, expected in (
         (model_path, _MINILM_MODEL_SHA256),
         (tokenizer_path, _MINILM_TOKENIZER_SHA256),
@@ -173,7 +177,8 @@ def _load_minilm() -> tuple[Any, Any]:
         if _sha256(path) != expected:
             raise AsyncmonError(
                 f"{path} is not the file asyncmon was tested with (sha256 differs); "
-                "reinstall the versions pinned by asyncmon's 'questions' extra"
+                "reinstall the versions pinned by asyncmon's 'questions' extra",
+                code="ASYNC-E005",
             )
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.no_padding()  # texts are batched by equal length: no padding at all
@@ -243,7 +248,9 @@ def _load_wordllama() -> Any:
 
     weights = _package_file(*_WORDLLAMA_WEIGHTS)
     if weights is None:  # pragma: no cover - checked before
-        raise AsyncmonError(f"wordllama's model files are missing; {_INSTALL_HINT['wordllama']}")
+        raise AsyncmonError(
+            f"wordllama's model files are missing; {_INSTALL_HINT['wordllama']}", code="ASYNC-E005"
+        )
     # wordllama looks for its tokenizer under <cache_dir>/tokenizers/; pointing the cache
     # at the package folder makes it use the bundled file and never reach the network.
     return wordllama.WordLlama.load(dim=256, cache_dir=weights.parent.parent, disable_download=True)

@@ -70,7 +70,9 @@ def _group_of(group: Mapping[str, Any] | pd.Series) -> tuple[str, str, list[str]
         return str(group["course_id"]), str(group["activity_id"]), units
     except (KeyError, TypeError):
         raise AsyncmonError(
-            "a group is a row of question_groups(...): it needs course_id, activity_id and unit_ids"
+            "a group is a row of question_groups(...): it needs course_id, activity_id and "
+            "unit_ids",
+            code="ASYNC-E311",
         ) from None
 
 
@@ -85,7 +87,7 @@ def merge_groups(
     course, activity, units = _group_of(group)
     other_course, other_activity, other_units = _group_of(other)
     if (course, activity) != (other_course, other_activity):
-        raise AsyncmonError("only groups of the same activity can be merged")
+        raise AsyncmonError("only groups of the same activity can be merged", code="ASYNC-E312")
     return workspace.add_correction(
         course, activity, action="merge", units=other_units, target=units, by=by, now=now
     )
@@ -103,7 +105,7 @@ def move_units(
 ) -> str:
     """Record that these units are a question of their own (a new group, named ``label``)."""
     if not unit_ids:
-        raise AsyncmonError("name at least one unit to move, such as 'p17#2'")
+        raise AsyncmonError("name at least one unit to move, such as 'p17#2'", code="ASYNC-E313")
     return workspace.add_correction(
         course_id, activity_id, action="move", units=list(unit_ids), label=label, by=by, now=now
     )
@@ -116,7 +118,7 @@ def rename_group(
     course, activity, units = _group_of(group)
     label = " ".join(str(label).split())
     if not label:
-        raise AsyncmonError("a group's new name cannot be empty")
+        raise AsyncmonError("a group's new name cannot be empty", code="ASYNC-E314")
     return workspace.add_correction(
         course, activity, action="rename", units=units, label=label, by=by, now=now
     )
@@ -166,7 +168,9 @@ def undo_correction(
     done = done[done["activity_id"] == activity_id]
     active = _active(done)
     if active.empty:
-        raise AsyncmonError(f"{course_id} {activity_id} has no correction of its groups to undo")
+        raise AsyncmonError(
+            f"{course_id} {activity_id} has no correction of its groups to undo", code="ASYNC-E315"
+        )
     last = active.iloc[-1]["correction_id"]
     return workspace.add_correction(
         course_id, activity_id, action="undo", units=[], target=[last], by=by, now=now

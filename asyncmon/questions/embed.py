@@ -130,7 +130,8 @@ def default_method() -> str:
     if not methods:
         raise AsyncmonError(
             "no embedding method is installed for grouping questions; "
-            "pip install scikit-learn (or 'asyncmon[questions]' for better groups)"
+            "pip install scikit-learn (or 'asyncmon[questions]' for better groups)",
+            code="ASYNC-E004",
         )
     return methods[0]
 

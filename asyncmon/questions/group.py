@@ -259,6 +259,7 @@ def group_questions(
                 "(as returned by question_units)"
                 for c in missing
             ],
+            code="ASYNC-E303",
         )
     method = _resolve(method)
     if threshold is None and method != "minilm":
@@ -268,7 +269,8 @@ def group_questions(
     if threshold is not None and not 0.0 < threshold < 2.0:
         raise AsyncmonError(
             f"threshold {threshold!r} is not a cosine distance in (0, 2); "
-            f"leave it out to choose the cut per activity"
+            f"leave it out to choose the cut per activity",
+            code="ASYNC-E007",
         )
     out = units.copy()
     texts = [str(t) for t in units["text"].tolist()]

@@ -51,6 +51,7 @@ def detect_format(data: bytes, name: str) -> str:
                 "sheets) nor a Canvas discussion full view (an object "
                 "with 'view'); pass --format"
             ],
+            code="ASYNC-E106",
         )
     header = set(header_of(text))
     if {"discussion", "userid", "message"} <= header:
@@ -65,6 +66,7 @@ def detect_format(data: bytes, name: str) -> str:
             "posts, reactions, people or activities file; see the README); pass --format if it "
             "is one of them"
         ],
+        code="ASYNC-E106",
     )
 
 
@@ -82,5 +84,7 @@ def parse_source(data: bytes, name: str, ctx: ReadContext, *, format: str | None
     or the detected one."""
     kind = format or detect_format(data, name)
     if kind not in _PARSERS:
-        raise SourceFileError(name, [f"format {kind!r} is not one of {', '.join(FORMATS)}"])
+        raise SourceFileError(
+            name, [f"format {kind!r} is not one of {', '.join(FORMATS)}"], code="ASYNC-E001"
+        )
     return _PARSERS[kind](data, name, ctx)

@@ -41,9 +41,12 @@ def decode(data: bytes, name: str) -> str:
                 f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
                 "save it again as 'CSV UTF-8' (spreadsheets) or export it again from the LMS"
             ],
+            code="ASYNC-E102",
         ) from None
     if "\x00" in text:
-        raise SourceFileError(name, ["holds NUL bytes: it is a binary file, not CSV or JSON"])
+        raise SourceFileError(
+            name, ["holds NUL bytes: it is a binary file, not CSV or JSON"], code="ASYNC-E103"
+        )
     return text
 
 
@@ -87,9 +90,11 @@ def read_rows(
     try:
         raw_header = next(reader, None)
     except csv.Error as exc:
-        raise SourceFileError(name, [f"cannot be read as CSV ({exc})"]) from None
+        raise SourceFileError(name, [f"cannot be read as CSV ({exc})"], code="ASYNC-E104") from None
     if not raw_header or not any(h.strip() for h in raw_header):
-        raise SourceFileError(name, [f"has no header row; the first row must be: {example}"])
+        raise SourceFileError(
+            name, [f"has no header row; the first row must be: {example}"], code="ASYNC-E105"
+        )
     header = [h.strip().lower() for h in raw_header]
     problems = []
     dupes = sorted({h for h in header if h and header.count(h) > 1})
@@ -102,7 +107,7 @@ def read_rows(
             f"include: {example}"
         )
     if problems:
-        raise SourceFileError(name, problems)
+        raise SourceFileError(name, problems, code="ASYNC-E105")
     known = set(required) | set(optional)
     extra = [h for h in header if h and h not in known]
     rows = []

@@ -37,7 +37,9 @@ def load_json(data: bytes, name: str, *, fix: str) -> object:
             return loads_without_recursion(text)
     except json.JSONDecodeError as exc:
         raise SourceFileError(
-            name, [f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {fix}"]
+            name,
+            [f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {fix}"],
+            code="ASYNC-E107",
         ) from None
 
 

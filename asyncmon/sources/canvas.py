@@ -32,6 +32,7 @@ def parse(data: bytes, name: str, ctx: ReadContext) -> Parsed:
                 "object with a 'view' list (GET /api/v1/courses/:course_id"
                 "/discussion_topics/:topic_id/view)"
             ],
+            code="ASYNC-E108",
         )
     posts_report = SourceReport(name, "canvas-json")
     parsed = Parsed(reports=[posts_report])

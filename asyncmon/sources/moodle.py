@@ -66,7 +66,7 @@ def target(ctx: ReadContext, name: str) -> tuple[str, str]:
             "file; add it there with its due and class times"
         )
     if problems:
-        raise SourceFileError(name, problems)
+        raise SourceFileError(name, problems, code="ASYNC-E109")
     return course, activity
 
 
@@ -93,6 +93,7 @@ def parse_json(data: bytes, name: str, ctx: ReadContext) -> Parsed:
                 "is not a Moodle forum export: expected a JSON array of "
                 "sheets such as [[{...}, {...}]]"
             ],
+            code="ASYNC-E108",
         )
     # An array of sheets; tolerate a single flat sheet too.
     sheets = document if all(isinstance(s, list) for s in document) else [document]
