@@ -143,21 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     dashboard.add_argument(
         "--no-preheat", action="store_true", help="do not keep a kernel ready for the next visitor"
     )
-    dashboard.add_argument(
-        "--max-pages",
-        type=_pages,
-        default=4,
-        help="most kernels alive at once, the one kept ready included (default 4)",
-    )
-    dashboard.add_argument(
-        "--allow-host",
-        metavar="NAME",
-        action="append",
-        type=_host,
-        default=[],
-        help="a host name to answer to besides localhost (the name a login proxy in front "
-        "forwards); repeatable",
-    )
+    _server_options(dashboard)
 
     coordinator = commands.add_parser(
         "coordinator", help="serve the coordinator dashboard (students pseudonymised)"
@@ -169,18 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     coordinator.add_argument(
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
     )
-    coordinator.add_argument(
-        "--max-pages", type=_pages, default=4, help="most kernels alive at once (default 4)"
-    )
-    coordinator.add_argument(
-        "--allow-host",
-        metavar="NAME",
-        action="append",
-        type=_host,
-        default=[],
-        help="a host name to answer to besides localhost (the name a login proxy in front "
-        "forwards); repeatable",
-    )
+    _server_options(coordinator)
 
     publish = commands.add_parser(
         "publish", help="write the coordinator view as one self-contained HTML file"
@@ -230,6 +205,25 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port; use a number from 1 to 65535")
     return port
+
+
+def _server_options(server: argparse.ArgumentParser) -> None:
+    """The options both dashboards' servers take."""
+    server.add_argument(
+        "--max-pages",
+        type=_pages,
+        default=4,
+        help="most kernels alive at once, the one kept ready included (default 4)",
+    )
+    server.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        type=_host,
+        default=[],
+        help="a host name to answer to besides localhost (the name a login proxy in front "
+        "forwards); repeatable",
+    )
 
 
 def _pages(text: str) -> int:
