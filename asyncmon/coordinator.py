@@ -72,8 +72,9 @@ def coordinator_table(
         out["participating_before_class"] > 0
     )
     # a schedule may give no course title: "" (a missing key would drop the course)
-    out["course_title"] = out["course_id"].map(titles.dropna()).fillna("")
-    out["teachers"] = out["course_id"].map(_teachers(data)).fillna("")
+    out["course_title"] = [titles.dropna().get(c, "") for c in out["course_id"]]
+    teachers = _teachers(data)
+    out["teachers"] = [teachers.get(c, "") for c in out["course_id"]]
     out["week"] = [
         (
             start.tz_convert(zones[c]) - pd.Timedelta(days=start.tz_convert(zones[c]).weekday())

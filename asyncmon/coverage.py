@@ -184,7 +184,25 @@ def coverage(table: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
                 ),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)  # no students yet: no rows
+
+
+#: The columns of :func:`coverage`, also when no student is on the roster yet.
+COVERAGE_COLUMNS = [
+    "course_id",
+    "activity_id",
+    "participating_as_of",
+    "acknowledged",
+    "coverage",
+    "participating_before_class",
+    "acknowledged_before_class",
+    "coverage_before_class",
+    "substantive_comments_before_class",
+    "reaction_only",
+    "unknown_time",
+    "median_hours_to_acknowledgement",
+    "coverage_ok",
+]
 
 
 def unacknowledged_students(

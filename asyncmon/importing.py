@@ -156,7 +156,9 @@ def import_sources(
     ctx = replace(
         ctx, date_order=date_order, usual_date_order=_usual_order(report.sources, workspace)
     )
-    if activity_files and not roster and (stored is None or stored.people.empty):
+    # a people file that lists no one yet is the class as it is; no people file at all is
+    # a forgotten option
+    if activity_files and not roster_files["people"] and (stored is None or stored.people.empty):
         raise AsyncmonError(
             "no roster: pass the people file (--people people.csv, with course_id, person_id, "
             "name, role) so that posts can be told apart as students' or teachers'",

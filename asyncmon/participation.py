@@ -114,7 +114,18 @@ def class_rates(table: pd.DataFrame) -> pd.DataFrame:
         row["replies_to_peers"] = int(group["replies_to_peers"].sum())
         row["median_words"] = float(taking_part["words"].median()) if len(taking_part) else 0.0
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = [
+        "course_id",
+        "activity_id",
+        "students",
+        *STATUSES,
+        "participating",
+        "participation_rate",
+        "on_time_rate",
+        "replies_to_peers",
+        "median_words",
+    ]
+    return pd.DataFrame(rows, columns=columns)  # a class with no students yet: no rows
 
 
 def repeat_absentees(

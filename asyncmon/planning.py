@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from .coverage import acknowledgements, coverage
-from .participation import class_rates
+from .participation import STATUSES, class_rates
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -129,8 +129,15 @@ def verdicts(
     ('homework', 4)
     """
     plans = data.plans.set_index(["course_id", "activity_id"])
+    keys = ["course_id", "activity_id"]
+    # every activity has a verdict; one the coverage table lacks (a course with no
+    # students yet) had nobody to monitor
+    covered = data.activities[keys].merge(coverage_table, on=keys, how="left")
+    counts = [c for c in covered.columns if c.startswith(("participating_", "acknowledged"))]
+    covered[counts] = covered[counts].fillna(0)
+    covered["coverage_ok"] = covered["coverage_ok"].fillna(False).astype(bool)
     rows = []
-    for c in coverage_table.itertuples(index=False):
+    for c in covered.itertuples(index=False):
         key = (c.course_id, c.activity_id)
         plan = plans.loc[key] if key in plans.index else None
         failed = []
@@ -262,4 +269,15 @@ def activity_summary(
         .merge(planning_window(data, thresholds=thresholds), on=keys, how="left")
         .merge(verdicts(data, cov, thresholds=thresholds), on=keys, how="left")
     )
+    # an activity of a course with no students yet: its counts are 0 (its rates stay NaN)
+    counts = [
+        c
+        for c in summary.columns
+        if c in ("students", "participating", "replies_to_peers", *STATUSES)
+        or c.startswith(("participating_", "acknowledged"))
+        or c in ("substantive_comments_before_class", "reaction_only", "unknown_time")
+    ]
+    summary[counts] = summary[counts].fillna(0).astype(int)
+    summary["coverage_ok"] = summary["coverage_ok"].fillna(False).astype(bool)
+    summary["median_words"] = summary["median_words"].fillna(0.0)
     return summary.sort_values(["course_id", "class_starts_at"]).reset_index(drop=True)
