@@ -30,6 +30,7 @@ from asyncmon.cli import main
 from asyncmon.coordinator import coordinator_table
 from asyncmon.dashboard import activity_view
 from asyncmon.snapshot import Snapshot
+from asyncmon.sources.template import POST_COLUMNS
 
 ZONES = ["Europe/Amsterdam", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
 MARKUP = "<script>alert(1)</script>"
@@ -101,17 +102,8 @@ def classes(draw):
                 post_id = f"{activity}-{n}"
                 parent = draw(st.sampled_from([""] + in_activity)) if in_activity else ""
                 created = due + timedelta(minutes=draw(st.integers(-5 * 24 * 60, 2 * 24 * 60)))
-                posts.append(
-                    [
-                        course,
-                        activity,
-                        post_id,
-                        parent,
-                        draw(st.sampled_from(authors)),
-                        _iso(created),
-                        draw(bodies),
-                    ]
-                )
+                author, created = draw(st.sampled_from(authors)), _iso(created)
+                posts.append([course, activity, post_id, author, created, draw(bodies), parent])
                 in_activity.append(post_id)
             for post_id in draw(st.lists(st.sampled_from(in_activity or ["none"]), max_size=3)):
                 if members:
@@ -121,21 +113,7 @@ def classes(draw):
     files = [
         ("people.csv", _csv(["course_id", "person_id", "name", "role"], people)),
         ("activities.csv", _csv(header, activities)),
-        (
-            "posts.csv",
-            _csv(
-                [
-                    "course_id",
-                    "activity_id",
-                    "post_id",
-                    "parent_id",
-                    "author_id",
-                    "created_at",
-                    "body",
-                ],
-                posts,
-            ),
-        ),
+        ("posts.csv", _csv([*POST_COLUMNS, "parent_id"], posts)),
     ]
     if reactions or draw(st.booleans()):
         files.append(
