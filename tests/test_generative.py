@@ -184,7 +184,12 @@ def test_any_class_goes_through_every_command_function_and_page(tmp_path_factory
     for course, activity in acts:
         for form in ([], ["--html"]):
             status, out = _run(
-                "brief", "--workspace", ws_dir, "--course", course, "--activity", activity, *form
+                "brief",
+                "--workspace",
+                ws_dir,
+                f"--course={course}",
+                f"--activity={activity}",
+                *form,
             )
             assert status == 0
             if form:
