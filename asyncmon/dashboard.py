@@ -694,11 +694,11 @@ class PreClassDashboard:
             else:
                 self.workspace.save_plan(*key, **values, expected=self.view.plan)
         except PlanChangedError:
+            self.conflict.layout.display = "flex"  # the choice first, then the words
             self.saved.value = (
                 "This plan was changed elsewhere since you opened it: load the saved plan, "
                 "or overwrite it with yours."
             )
-            self.conflict.layout.display = "flex"
             return
         self._changed(key)
         self.saved.value = "Plan saved."

@@ -277,7 +277,9 @@ def test_two_pages_editing_one_plan_the_second_is_told_and_chooses(browser, tmp_
         second.fill(".asyncmon-plan-feedback textarea", "Open with a quiz")
         second.click(".asyncmon-plan-save")
         second.wait_for_function(f"{saved}.includes('changed elsewhere')", timeout=60_000)
-        assert second.locator(".asyncmon-plan-load").is_visible()
+        # the choice is offered (its layout message may follow the status message)
+        second.wait_for_selector(".asyncmon-plan-load", state="visible", timeout=60_000)
+        assert second.locator(".asyncmon-plan-overwrite").is_visible()
         stored = Workspace(tmp_path).load().plans.set_index("activity_id")
         assert stored.loc["w4", "feedback"] == "Open with the candle demo"
         # the teacher loads the saved plan, then saves on top of it
