@@ -4,10 +4,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint clean browser
+.PHONY: demo lab test lint clean browser
 
 demo: $(VENV)/.installed  ## import the bundled sample class and serve its dashboard
 	$(BIN)/asyncmon demo
+
+lab: $(VENV)/.installed  ## open JupyterLab on the sample class (WORKSPACE=DIR for yours)
+ifdef WORKSPACE
+	$(BIN)/asyncmon lab --workspace $(WORKSPACE)
+else
+	test -e sample-workspace/asyncmon.sqlite \
+		|| $(BIN)/asyncmon demo --no-serve --workspace sample-workspace > /dev/null
+	$(BIN)/asyncmon lab --workspace sample-workspace
+endif
 
 test: $(VENV)/.installed browser  ## the whole test suite (what .ci/run runs)
 	$(BIN)/python -m pytest

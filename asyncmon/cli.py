@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ._times import DATE_ORDERS
 from .brief import pre_class_brief
@@ -171,6 +172,31 @@ def _parser() -> argparse.ArgumentParser:
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
     )
 
+    lab = commands.add_parser(
+        "lab", help="open JupyterLab on a workspace, to explore the class in notebooks"
+    )
+    lab.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    lab.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        help="the folder of your notebooks, JupyterLab's root (default: DIR/notebooks, "
+        "made with the tour in it)",
+    )
+    lab.add_argument(
+        "--port", type=_port, default=8888, help="local port (default 8888); fails if taken"
+    )
+
+    notebook = commands.add_parser(
+        "notebook", help="write the exploration tour as a notebook bound to a workspace"
+    )
+    notebook.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    notebook.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="the notebook to write, e.g. my_class.ipynb (never overwritten)",
+    )
+
     demo = commands.add_parser(
         "demo", help="import the bundled sample class into a fresh workspace and serve it"
     )
@@ -308,6 +334,14 @@ def _run(args: argparse.Namespace) -> int:
             return _publish(args)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "lab":
+            return _lab(args)
+        if args.command == "notebook":
+            from .lab import write_exploration_notebook
+
+            out = write_exploration_notebook(_with_class(args.workspace).path, args.out)
+            print(f"Wrote {out}: open it in JupyterLab (asyncmon lab) and run it top to bottom.")
+            return 0
     except AsyncmonError as exc:
         print(f"asyncmon: {exc}", file=sys.stderr)
         return 2
@@ -451,10 +485,6 @@ def _serve(
 ) -> int:
     """Run Voila until it stops, or until this process is told to stop (SIGTERM, Ctrl-C):
     then Voila is stopped with SIGTERM, which shuts every kernel down."""
-    import os
-    import signal
-    import subprocess
-
     from .coordinator import SHOW_NAMES_VARIABLE
     from .serving import NOW_VARIABLE, WORKSPACE_VARIABLE, notebook_path, voila_command
 
@@ -477,6 +507,15 @@ def _serve(
         "(Ctrl-C stops it)",
         flush=True,
     )
+    return _supervise(command, env)
+
+
+def _supervise(command: list[str], env: dict[str, str]) -> int:
+    """Run a server until it stops, or until this process is told to stop (SIGTERM,
+    Ctrl-C): then the server is stopped with SIGTERM, which shuts every kernel down."""
+    import signal
+    import subprocess
+
     server = subprocess.Popen(command, env=env)
 
     def stop(signum, frame):
@@ -486,7 +525,7 @@ def _serve(
     try:
         return server.wait()
     except KeyboardInterrupt:
-        server.send_signal(signal.SIGTERM)  # Voila shuts its kernels down, then exits
+        server.send_signal(signal.SIGTERM)  # the server shuts its kernels down, then exits
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -496,6 +535,31 @@ def _serve(
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from .lab import lab_command, new_token, write_exploration_notebook
+    from .serving import WORKSPACE_VARIABLE
+
+    workspace = _with_class(args.workspace)
+    folder = Path(args.notebooks) if args.notebooks else workspace.path / "notebooks"
+    if not args.notebooks and not folder.exists():
+        folder.mkdir(mode=0o700)
+        write_exploration_notebook(workspace.path, folder / "explore.ipynb")
+    if not folder.is_dir():
+        raise AsyncmonError(
+            f"the folder {folder} does not exist; create it or leave --notebooks out",
+            code="ASYNC-E215",
+        )
+    token = new_token()
+    env = dict(os.environ, **{WORKSPACE_VARIABLE: str(workspace.path.resolve())})
+    print(
+        f"JupyterLab on the class of {workspace.path}, notebooks in {folder}:\n"
+        f"  http://127.0.0.1:{args.port}/lab?token={token}\n"
+        "(open that address; Ctrl-C stops it)",
+        flush=True,
+    )
+    return _supervise(lab_command(folder.resolve(), port=args.port, token=token), env)
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -57,8 +57,11 @@ CODES: dict[str, str] = {
     "ASYNC-E212": "the pseudonym secret cannot be written",
     "ASYNC-E213": "the pseudonym secret is too short",
     "ASYNC-E214": "publish --out names a folder",
-    "ASYNC-E215": "publish --out is in a folder that does not exist",
-    "ASYNC-E216": "publish --out cannot be written",
+    "ASYNC-E215": "a file to write is in a folder that does not exist",
+    "ASYNC-E216": "a file to write cannot be written",
+    "ASYNC-E217": "the exploration notebook is not installed",
+    "ASYNC-E218": "a notebook name does not end in .ipynb",
+    "ASYNC-E219": "the notebook to write exists already",
     # tables and corrections
     "ASYNC-E301": "class data breaks the schema of its tables",
     "ASYNC-E302": "not a table of class data",

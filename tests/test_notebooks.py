@@ -12,6 +12,15 @@ from asyncmon.sample import sample_import_options
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 
 
+def test_the_tour_opens_on_the_sample_when_no_workspace_is_given(monkeypatch):
+    monkeypatch.delenv("ASYNCMON_WORKSPACE", raising=False)
+    notebook = nbformat.read(NOTEBOOKS / "explore.ipynb", as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    first = next(c for c in notebook.cells if c.cell_type == "code")
+    # the sample's latest class (classes of 2025, looked at from later): HIS210 w7
+    assert "Looking at HIS210 w7" in "".join(o.get("text", "") for o in first.outputs)
+
+
 @pytest.mark.parametrize(
     "name", ["explore.ipynb", "pre_class_dashboard.ipynb", "coordinator_dashboard.ipynb"]
 )
