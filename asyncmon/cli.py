@@ -563,21 +563,10 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from ._paths import output_file
     from .coordinator import publish_html
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise AsyncmonError(
-            f"{out} is a folder; give the file to write, e.g. {out / 'courses.html'}",
-            code="ASYNC-E214",
-        )
-    if not out.parent.is_dir():
-        raise AsyncmonError(
-            f"the folder {out.parent} does not exist; create it or write elsewhere",
-            code="ASYNC-E215",
-        )
+    out = output_file(args.out, example="courses.html")
     page = publish_html(_with_class(args.workspace), show_names=args.show_names)
     try:
         out.write_text(page, encoding="utf-8")

@@ -56,7 +56,7 @@ CODES: dict[str, str] = {
     "ASYNC-E211": "the plan was changed elsewhere since it was opened",
     "ASYNC-E212": "the pseudonym secret cannot be written",
     "ASYNC-E213": "the pseudonym secret is too short",
-    "ASYNC-E214": "publish --out names a folder",
+    "ASYNC-E214": "a file to write is named as a folder",
     "ASYNC-E215": "a file to write is in a folder that does not exist",
     "ASYNC-E216": "a file to write cannot be written",
     "ASYNC-E217": "the exploration notebook is not installed",

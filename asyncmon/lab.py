@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._paths import output_file
 from .errors import AsyncmonError
 from .tables import ClassData
 
@@ -88,16 +89,11 @@ def exploration_notebook(workspace: str | Path) -> dict:
 
 def write_exploration_notebook(workspace: str | Path, out: str | Path) -> Path:
     """Write :func:`exploration_notebook` to ``out``, never over an existing file."""
-    out = Path(out)
+    out = output_file(out, example="my_class.ipynb")
     if out.suffix != ".ipynb":
         raise AsyncmonError(
             f"{out} does not end in .ipynb; name the notebook like my_class.ipynb",
             code="ASYNC-E218",
-        )
-    if not out.parent.is_dir():
-        raise AsyncmonError(
-            f"the folder {out.parent} does not exist; create it or write elsewhere",
-            code="ASYNC-E215",
         )
     text = json.dumps(exploration_notebook(workspace), indent=1, ensure_ascii=False) + "\n"
     try:
