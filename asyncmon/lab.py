@@ -24,7 +24,9 @@ from .errors import AsyncmonError
 from .tables import ClassData
 
 __all__ = [
+    "ASSOCIATION_CAUTION",
     "TOUR",
+    "acknowledgement_and_next_time",
     "exploration_notebook",
     "lab_command",
     "latest_activity",
@@ -133,3 +135,79 @@ def lab_command(folder: Path, *, port: int, token: str) -> list[str]:
 def new_token() -> str:
     """A fresh token for one JupyterLab session."""
     return secrets.token_urlsafe(24)
+
+
+#: Said wherever :func:`acknowledgement_and_next_time` is shown.
+ASSOCIATION_CAUTION = (
+    "An association, not a cause: students who are acknowledged may differ from the "
+    "others in ways that also make them take part again."
+)
+
+
+def acknowledgement_and_next_time(table: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+    """Does acknowledgement go with taking part next time?
+
+    For every student who took part in an activity before its class and whose course has
+    a next activity (by class start), whether they were acknowledged before that class,
+    and whether they took part in the next activity (before its class). Read it with
+    :data:`ASSOCIATION_CAUTION`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An :func:`~asyncmon.acknowledgements` table.
+    activities : DataFrame
+        The ``activities`` table of the same data (for the order of the classes).
+
+    Returns
+    -------
+    DataFrame
+        One row per group, ``acknowledged`` (True, then False): ``students`` (student
+        and activity pairs), ``took_part_next`` (of them), ``share`` (NaN for none).
+
+    Examples
+    --------
+    Two activities; Ana and Ben took part in the first, only Ana was acknowledged, and
+    only Ana took part in the second (Cleo took part in neither):
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({
+    ...     "course_id": ["C"] * 6,
+    ...     "activity_id": ["a1", "a1", "a1", "a2", "a2", "a2"],
+    ...     "student_id": ["ana", "ben", "cleo"] * 2,
+    ...     "status": ["on_time", "late", "missing", "on_time", "missing", "missing"],
+    ...     "acknowledged_before_class": [True, False, False, False, False, False]})
+    >>> acts = pd.DataFrame({"course_id": ["C", "C"], "activity_id": ["a2", "a1"],
+    ...     "class_starts_at": pd.to_datetime(["2025-03-10", "2025-03-03"], utc=True)})
+    >>> acknowledgement_and_next_time(t, acts).to_dict("records")
+    [{'acknowledged': True, 'students': 1, 'took_part_next': 1, 'share': 1.0}, \
+{'acknowledged': False, 'students': 1, 'took_part_next': 0, 'share': 0.0}]
+    """
+    keys = ["course_id", "activity_id"]
+    order = activities.sort_values(["course_id", "class_starts_at", "activity_id"])[keys]
+    order = order.assign(next_activity_id=order.groupby("course_id")["activity_id"].shift(-1))
+    took_part = table["status"].isin(["on_time", "late"])
+    pairs = table.loc[took_part, [*keys, "student_id", "acknowledged_before_class"]]
+    pairs = pairs.merge(order, on=keys).dropna(subset=["next_activity_id"])
+    next_time = table.loc[took_part, ["course_id", "activity_id", "student_id"]].rename(
+        columns={"activity_id": "next_activity_id"}
+    )
+    pairs = pairs.merge(
+        next_time.assign(took_part_next=True),
+        on=["course_id", "next_activity_id", "student_id"],
+        how="left",
+    )
+    pairs["took_part_next"] = pairs["took_part_next"].fillna(False).astype(bool)
+    rows = []
+    for flag in (True, False):
+        group = pairs[pairs["acknowledged_before_class"].astype(bool) == flag]
+        n, again = len(group), int(group["took_part_next"].sum())
+        rows.append(
+            {
+                "acknowledged": flag,
+                "students": n,
+                "took_part_next": again,
+                "share": again / n if n else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -121,3 +121,43 @@ def test_asyncmon_lab_opens_jupyterlab_on_the_workspace_with_a_token(tmp_path):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_acknowledgement_and_next_time_counts_what_a_plain_loop_counts():
+    from asyncmon import acknowledgements, load_sample
+    from asyncmon.lab import acknowledgement_and_next_time
+
+    data = load_sample()
+    table = acknowledgements(data)
+    # the same question asked with dictionaries and a loop
+    took = {
+        (r.course_id, r.activity_id, r.student_id): r.acknowledged_before_class
+        for r in table.itertuples()
+        if r.status in ("on_time", "late")
+    }
+    ordered = data.activities.sort_values("class_starts_at")
+    following = {}
+    for course, acts in ordered.groupby("course_id"):
+        ids = list(acts["activity_id"])
+        following |= {(course, a): b for a, b in zip(ids, ids[1:], strict=False)}
+    counts = {True: [0, 0], False: [0, 0]}
+    for (course, activity, student), acked in took.items():
+        if (course, activity) in following:
+            counts[bool(acked)][0] += 1
+            counts[bool(acked)][1] += (course, following[course, activity], student) in took
+    result = acknowledgement_and_next_time(table, data.activities).set_index("acknowledged")
+    for flag in (True, False):
+        assert result.loc[flag, "students"] == counts[flag][0] > 0
+        assert result.loc[flag, "took_part_next"] == counts[flag][1]
+
+
+def test_a_class_with_one_activity_has_no_next_time(tmp_path):
+    import math
+
+    from asyncmon import Workspace, acknowledgements
+    from asyncmon.lab import acknowledgement_and_next_time
+
+    import_other_class(tmp_path / "ws")
+    data = Workspace(tmp_path / "ws", create=False).load()
+    result = acknowledgement_and_next_time(acknowledgements(data), data.activities)
+    assert list(result["students"]) == [0, 0] and all(math.isnan(x) for x in result["share"])
