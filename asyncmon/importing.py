@@ -137,8 +137,9 @@ def import_sources(
 
     schedule, courses, roster = [], [], []
     scheduled: dict = {"courses": {}, "activities": {}}
+    remembered = workspace.date_order() if workspace is not None else None  # read once
     for name, data, _ in roster_files["activities"]:
-        usual = _usual_order(report.sources, workspace)
+        usual = _usual_order(report.sources, remembered)
         acts, crs, rep = read_activities(data, name, date_order, scheduled, usual)
         schedule += acts
         courses += crs
@@ -150,11 +151,12 @@ def import_sources(
         report.sources.append(rep)
 
     stored = workspace.load() if workspace is not None else None
-    ctx = _context(
-        schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
-    )
     ctx = replace(
-        ctx, date_order=date_order, usual_date_order=_usual_order(report.sources, workspace)
+        _context(
+            schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
+        ),
+        date_order=date_order,
+        usual_date_order=_usual_order(report.sources, remembered),
     )
     # a people file that lists no one yet is the class as it is; no people file at all is
     # a forgotten option
@@ -268,13 +270,14 @@ def _kind(data: bytes, name: str, format: str | None) -> str:
     return format or detected
 
 
-def _usual_order(sources: list[SourceReport], workspace: Workspace | None):
+def _usual_order(sources: list[SourceReport], remembered: tuple[str, str] | None):
     """The day/month order a file whose own dates could be either follows: the one the
-    import's files read so far showed (if they agree), else the workspace's last."""
+    import's files read so far showed (if they agree), else ``remembered``, the
+    workspace's last (:meth:`Workspace.date_order`)."""
     shown = sorted((s.date_order, s.file) for s in sources if s.date_order)
     if shown:
         return shown[0] if len({order for order, _ in shown}) == 1 else None
-    return workspace.date_order() if workspace is not None else None
+    return remembered
 
 
 def _context(

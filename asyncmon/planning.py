@@ -129,15 +129,9 @@ def verdicts(
     ('homework', 4)
     """
     plans = data.plans.set_index(["course_id", "activity_id"])
-    keys = ["course_id", "activity_id"]
-    # every activity has a verdict; one the coverage table lacks (a course with no
-    # students yet) had nobody to monitor
-    covered = data.activities[keys].merge(coverage_table, on=keys, how="left")
-    counts = [c for c in covered.columns if c.startswith(("participating_", "acknowledged"))]
-    covered[counts] = covered[counts].fillna(0)
-    covered["coverage_ok"] = covered["coverage_ok"].fillna(False).astype(bool)
     rows = []
-    for c in covered.itertuples(index=False):
+    # every activity has a verdict; one with no students yet had nobody to monitor
+    for c in _every_activity(data.activities, coverage_table).itertuples(index=False):
         key = (c.course_id, c.activity_id)
         plan = plans.loc[key] if key in plans.index else None
         failed = []
@@ -189,6 +183,22 @@ def verdicts(
             "failed_checks",
         ],
     )
+
+
+def _every_activity(activities: pd.DataFrame, coverage_table: pd.DataFrame) -> pd.DataFrame:
+    """``coverage_table`` with a row for every activity: one the table lacks (a course
+    with no students yet) counts 0 students taking part and acknowledged."""
+    keys = ["course_id", "activity_id"]
+    covered = activities[keys].merge(coverage_table, on=keys, how="left")
+    counts = [
+        c
+        for c in covered.columns
+        if c.startswith(("participating_", "acknowledged"))
+        or c in ("substantive_comments_before_class", "reaction_only", "unknown_time")
+    ]
+    covered[counts] = covered[counts].fillna(0).astype(int)
+    covered["coverage_ok"] = covered["coverage_ok"].fillna(False).astype(bool)
+    return covered
 
 
 def _monitoring_failures(c, thresholds: Thresholds) -> list[str]:
@@ -261,7 +271,7 @@ def activity_summary(
         else table
     )
     keys = ["course_id", "activity_id"]
-    cov = coverage(table, thresholds=thresholds)
+    cov = _every_activity(data.activities, coverage(table, thresholds=thresholds))
     summary = (
         data.activities[keys + ["title"]]
         .merge(class_rates(table), on=keys, how="left")
@@ -270,14 +280,7 @@ def activity_summary(
         .merge(verdicts(data, cov, thresholds=thresholds), on=keys, how="left")
     )
     # an activity of a course with no students yet: its counts are 0 (its rates stay NaN)
-    counts = [
-        c
-        for c in summary.columns
-        if c in ("students", "participating", "replies_to_peers", *STATUSES)
-        or c.startswith(("participating_", "acknowledged"))
-        or c in ("substantive_comments_before_class", "reaction_only", "unknown_time")
-    ]
+    counts = ["students", "participating", "replies_to_peers", *STATUSES]
     summary[counts] = summary[counts].fillna(0).astype(int)
-    summary["coverage_ok"] = summary["coverage_ok"].fillna(False).astype(bool)
     summary["median_words"] = summary["median_words"].fillna(0.0)
     return summary.sort_values(["course_id", "class_starts_at"]).reset_index(drop=True)
