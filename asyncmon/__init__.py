@@ -19,11 +19,19 @@ from .errors import (
     SourceFileError,
     WorkspaceError,
 )
+from .explore import (
+    acknowledgement_and_next_time,
+    acknowledgement_speed,
+    recurring_concepts,
+    repeat_late_posters,
+    unanswered_students,
+)
 from .importing import ImportResult, detect_format, import_sources
 from .participation import class_rates, participation, repeat_absentees
 from .report import ImportReport, Problem, SourceReport, StoreCounts
 from .sample import load_sample, sample_data_dir
 from .store import Workspace
+from .styling import styled
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -42,6 +50,12 @@ __all__ = [
     "Thresholds",
     "Workspace",
     "WorkspaceError",
+    "unanswered_students",
+    "styled",
+    "repeat_late_posters",
+    "recurring_concepts",
+    "acknowledgement_speed",
+    "acknowledgement_and_next_time",
     "acknowledgement_queue",
     "acknowledgement_spread",
     "acknowledgements",

@@ -17,7 +17,12 @@ import html
 
 import pandas as pd
 
-__all__ = ["STATUS_COLOURS", "acknowledgement_timeline_svg", "participation_heatmap_svg"]
+__all__ = [
+    "STATUS_COLOURS",
+    "STATUS_WORDS",
+    "acknowledgement_timeline_svg",
+    "participation_heatmap_svg",
+]
 
 #: The colour of each participation status, on every chart (SVG here, plotly elsewhere).
 STATUS_COLOURS = {
@@ -27,7 +32,14 @@ STATUS_COLOURS = {
     "missing": "#c62828",
 }
 
-_LABELS = {"on_time": "on time", "late": "late", "after_class": "after class", "missing": "missing"}
+#: How each participation status reads, wherever it is shown (charts, figures, tables).
+STATUS_WORDS = {
+    "on_time": "on time",
+    "late": "late",
+    "after_class": "after class",
+    "missing": "missing",
+}
+_LABELS = STATUS_WORDS
 _FONT = "font-family='sans-serif' font-size='12'"
 _CELL_W, _CELL_H, _GAP = 34, 18, 2
 _NAME_CHARS = 24  # longer names are cut on the axis (the tooltip has them whole)

@@ -180,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
         "--notebooks",
         metavar="DIR",
         help="the folder of your notebooks, JupyterLab's root (default: DIR/notebooks, "
-        "made with the tour in it)",
+        "where the tour and the two dashboards are put when missing)",
     )
     lab.add_argument(
         "--port", type=_port, default=8888, help="local port (default 8888); fails if taken"
@@ -538,14 +538,14 @@ def _supervise(command: list[str], env: dict[str, str]) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    from .lab import lab_command, new_token, write_exploration_notebook
+    from .lab import lab_command, new_token, write_lab_notebooks
     from .serving import WORKSPACE_VARIABLE
 
     workspace = _with_class(args.workspace)
     folder = Path(args.notebooks) if args.notebooks else workspace.path / "notebooks"
-    if not args.notebooks and not folder.exists():
-        folder.mkdir(mode=0o700)
-        write_exploration_notebook(workspace.path, folder / "explore.ipynb")
+    if not args.notebooks:  # the tour and the dashboards, in a folder of the workspace
+        folder.mkdir(mode=0o700, exist_ok=True)
+        write_lab_notebooks(workspace.path, folder)
     if not folder.is_dir():
         raise AsyncmonError(
             f"the folder {folder} does not exist; create it or leave --notebooks out",

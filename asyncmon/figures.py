@@ -11,7 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import STATUS_COLOURS
+from .charts import STATUS_COLOURS, STATUS_WORDS
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
@@ -22,12 +22,7 @@ __all__ = [
     "question_groups_chart",
 ]
 
-_STATUS_LABELS = {
-    "on_time": "on time",
-    "late": "late",
-    "after_class": "after class",
-    "missing": "missing",
-}
+_STATUS_LABELS = STATUS_WORDS
 
 
 def plotly_text(text: object) -> str:

@@ -24,13 +24,13 @@ from .errors import AsyncmonError
 from .tables import ClassData
 
 __all__ = [
-    "ASSOCIATION_CAUTION",
     "TOUR",
-    "acknowledgement_and_next_time",
     "exploration_notebook",
+    "LAB_NOTEBOOKS",
     "lab_command",
     "latest_activity",
     "write_exploration_notebook",
+    "write_lab_notebooks",
 ]
 
 #: The exploration tour: ``notebooks/explore.ipynb`` of the repository (the README's
@@ -91,13 +91,41 @@ def exploration_notebook(workspace: str | Path) -> dict:
 
 def write_exploration_notebook(workspace: str | Path, out: str | Path) -> Path:
     """Write :func:`exploration_notebook` to ``out``, never over an existing file."""
+    return _write_notebook(exploration_notebook(workspace), out)
+
+
+#: The notebooks ``asyncmon lab`` puts in the teacher's folder: the tour and the two
+#: dashboards (the same apps as in Voila), each bound to the workspace.
+LAB_NOTEBOOKS = ("explore", "pre_class_dashboard", "coordinator_dashboard")
+
+
+def write_lab_notebooks(workspace: str | Path, folder: Path) -> list[Path]:
+    """Write each of :data:`LAB_NOTEBOOKS` that ``folder`` does not hold yet, bound to
+    ``workspace``; the ones written. A notebook already there (perhaps edited by the
+    teacher) is left as it is."""
+    from .serving import dashboard_notebook
+
+    written = []
+    for name in LAB_NOTEBOOKS:
+        out = folder / f"{name}.ipynb"
+        if out.exists():
+            continue
+        if name == "explore":
+            notebook = exploration_notebook(workspace)
+        else:
+            notebook = dashboard_notebook(name, workspace=workspace)
+        written.append(_write_notebook(notebook, out))
+    return written
+
+
+def _write_notebook(notebook: dict, out: str | Path) -> Path:
     out = output_file(out, example="my_class.ipynb")
     if out.suffix != ".ipynb":
         raise AsyncmonError(
             f"{out} does not end in .ipynb; name the notebook like my_class.ipynb",
             code="ASYNC-E218",
         )
-    text = json.dumps(exploration_notebook(workspace), indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
     try:
         with open(out, "x", encoding="utf-8") as f:  # "x": fails if the file exists
             f.write(text)
@@ -135,79 +163,3 @@ def lab_command(folder: Path, *, port: int, token: str) -> list[str]:
 def new_token() -> str:
     """A fresh token for one JupyterLab session."""
     return secrets.token_urlsafe(24)
-
-
-#: Said wherever :func:`acknowledgement_and_next_time` is shown.
-ASSOCIATION_CAUTION = (
-    "An association, not a cause: students who are acknowledged may differ from the "
-    "others in ways that also make them take part again."
-)
-
-
-def acknowledgement_and_next_time(table: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
-    """Does acknowledgement go with taking part next time?
-
-    For every student who took part in an activity before its class and whose course has
-    a next activity (by class start), whether they were acknowledged before that class,
-    and whether they took part in the next activity (before its class). Read it with
-    :data:`ASSOCIATION_CAUTION`.
-
-    Parameters
-    ----------
-    table : DataFrame
-        An :func:`~asyncmon.acknowledgements` table.
-    activities : DataFrame
-        The ``activities`` table of the same data (for the order of the classes).
-
-    Returns
-    -------
-    DataFrame
-        One row per group, ``acknowledged`` (True, then False): ``students`` (student
-        and activity pairs), ``took_part_next`` (of them), ``share`` (NaN for none).
-
-    Examples
-    --------
-    Two activities; Ana and Ben took part in the first, only Ana was acknowledged, and
-    only Ana took part in the second (Cleo took part in neither):
-
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({
-    ...     "course_id": ["C"] * 6,
-    ...     "activity_id": ["a1", "a1", "a1", "a2", "a2", "a2"],
-    ...     "student_id": ["ana", "ben", "cleo"] * 2,
-    ...     "status": ["on_time", "late", "missing", "on_time", "missing", "missing"],
-    ...     "acknowledged_before_class": [True, False, False, False, False, False]})
-    >>> acts = pd.DataFrame({"course_id": ["C", "C"], "activity_id": ["a2", "a1"],
-    ...     "class_starts_at": pd.to_datetime(["2025-03-10", "2025-03-03"], utc=True)})
-    >>> acknowledgement_and_next_time(t, acts).to_dict("records")
-    [{'acknowledged': True, 'students': 1, 'took_part_next': 1, 'share': 1.0}, \
-{'acknowledged': False, 'students': 1, 'took_part_next': 0, 'share': 0.0}]
-    """
-    keys = ["course_id", "activity_id"]
-    order = activities.sort_values(["course_id", "class_starts_at", "activity_id"])[keys]
-    order = order.assign(next_activity_id=order.groupby("course_id")["activity_id"].shift(-1))
-    took_part = table["status"].isin(["on_time", "late"])
-    pairs = table.loc[took_part, [*keys, "student_id", "acknowledged_before_class"]]
-    pairs = pairs.merge(order, on=keys).dropna(subset=["next_activity_id"])
-    next_time = table.loc[took_part, ["course_id", "activity_id", "student_id"]].rename(
-        columns={"activity_id": "next_activity_id"}
-    )
-    pairs = pairs.merge(
-        next_time.assign(took_part_next=True),
-        on=["course_id", "next_activity_id", "student_id"],
-        how="left",
-    )
-    pairs["took_part_next"] = pairs["took_part_next"].fillna(False).astype(bool)
-    rows = []
-    for flag in (True, False):
-        group = pairs[pairs["acknowledged_before_class"].astype(bool) == flag]
-        n, again = len(group), int(group["took_part_next"].sum())
-        rows.append(
-            {
-                "acknowledged": flag,
-                "students": n,
-                "took_part_next": again,
-                "share": again / n if n else float("nan"),
-            }
-        )
-    return pd.DataFrame(rows)

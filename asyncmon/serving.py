@@ -66,14 +66,19 @@ _NOTEBOOKS = {
 }
 
 
-def dashboard_notebook(name: str = "pre_class_dashboard") -> dict:
+def dashboard_notebook(
+    name: str = "pre_class_dashboard", workspace: str | Path | None = None
+) -> dict:
     """A dashboard notebook (nbformat 4 JSON): imports, one call, the app.
 
     ``name`` is ``pre_class_dashboard`` (the teacher's) or ``coordinator_dashboard``;
     ``notebooks/<name>.ipynb`` is this notebook, and an installed package writes it out
-    when the repository's copy is not there.
+    when the repository's copy is not there. With ``workspace`` the call names that
+    workspace (a notebook for JupyterLab that opens on that class wherever it is run);
+    without, the app reads ``ASYNCMON_WORKSPACE``, set by the server.
     """
     module, builder, about = _NOTEBOOKS[name]
+    where = repr(str(Path(workspace).resolve())) if workspace is not None else ""
 
     def cell(cell_id: str, source: str, kind: str = "code") -> dict:
         extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
@@ -83,7 +88,7 @@ def dashboard_notebook(name: str = "pre_class_dashboard") -> dict:
         "cells": [
             cell("about", about, "markdown"),
             cell("imports", f"from {module} import {builder}"),
-            cell("build", f"app = {builder}()"),
+            cell("build", f"app = {builder}({where})"),
             cell("show", "app"),
         ],
         "metadata": {

@@ -99,9 +99,20 @@ def test_asyncmon_lab_opens_jupyterlab_on_the_workspace_with_a_token(tmp_path):
         assert _get(f"{base}/api/status") == 403  # no token, no entry
         assert _get(f"{base}/lab?token={token}") == 200
         assert _get(f"{base}/api/terminals?token={token}") == 404  # no shell in the page
-        # the teacher's notebooks: a folder in the workspace with the tour bound to it
-        tour = tmp_path / "ws" / "notebooks" / "explore.ipynb"
-        assert str((tmp_path / "ws").resolve()) in tour.read_text(encoding="utf-8")
+        # the teacher's notebooks: a folder in the workspace with the tour and the two
+        # dashboards, each bound to it
+        folder = tmp_path / "ws" / "notebooks"
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "coordinator_dashboard.ipynb",
+            "explore.ipynb",
+            "pre_class_dashboard.ipynb",
+        ]
+        bound = repr(str((tmp_path / "ws").resolve()))
+        assert f"WORKSPACE = {bound}" in nbformat.read(folder / "explore.ipynb", 4).cells[1].source
+        assert (
+            f"app = build_app({bound})"
+            in nbformat.read(folder / "pre_class_dashboard.ipynb", 4).cells[2].source
+        )
         # a kernel started from the page knows the workspace
         request = urllib.request.Request(
             f"{base}/api/kernels?token={token}", data=b"{}", method="POST"
@@ -125,7 +136,7 @@ def test_asyncmon_lab_opens_jupyterlab_on_the_workspace_with_a_token(tmp_path):
 
 def test_acknowledgement_and_next_time_counts_what_a_plain_loop_counts():
     from asyncmon import acknowledgements, load_sample
-    from asyncmon.lab import acknowledgement_and_next_time
+    from asyncmon.explore import acknowledgement_and_next_time
 
     data = load_sample()
     table = acknowledgements(data)
@@ -155,9 +166,26 @@ def test_a_class_with_one_activity_has_no_next_time(tmp_path):
     import math
 
     from asyncmon import Workspace, acknowledgements
-    from asyncmon.lab import acknowledgement_and_next_time
+    from asyncmon.explore import acknowledgement_and_next_time
 
     import_other_class(tmp_path / "ws")
     data = Workspace(tmp_path / "ws", create=False).load()
     result = acknowledgement_and_next_time(acknowledgements(data), data.activities)
     assert list(result["students"]) == [0, 0] and all(math.isnan(x) for x in result["share"])
+
+
+def test_lab_notebooks_are_added_when_missing_and_an_edited_one_is_left_alone(tmp_path):
+    from asyncmon.lab import LAB_NOTEBOOKS, write_lab_notebooks
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "explore.ipynb").write_text("my own edits", encoding="utf-8")
+    written = write_lab_notebooks(tmp_path / "ws", folder)
+    assert [p.name for p in written] == ["pre_class_dashboard.ipynb", "coordinator_dashboard.ipynb"]
+    assert (folder / "explore.ipynb").read_text(encoding="utf-8") == "my own edits"
+    assert write_lab_notebooks(tmp_path / "ws", folder) == []
+    coordinator = nbformat.read(folder / "coordinator_dashboard.ipynb", 4)
+    assert coordinator.cells[2].source == (
+        f"app = build_coordinator_app({str((tmp_path / 'ws').resolve())!r})"
+    )
+    assert len(LAB_NOTEBOOKS) == 3

@@ -217,6 +217,17 @@ def _keywords(texts: list[str]) -> str:
     return "" if words in stripped or words.endswith("...") else words
 
 
+def concept_pattern(concept: str) -> re.Pattern:
+    """What names ``concept`` in lower-cased text: the whole words, plural allowed.
+
+    >>> bool(concept_pattern("Active transport").search("why is active transports slow"))
+    True
+    >>> bool(concept_pattern("ion").search("diffusion"))
+    False
+    """
+    return re.compile(r"\b" + re.escape(concept.lower()) + r"(?:s|es)?\b")
+
+
 def concept_counts(
     data: Any, *, course_id: str, activity_id: str, detector: str = "auto"
 ) -> list[tuple[str, int]]:
@@ -243,7 +254,7 @@ def concept_counts(
     )
     counts = []
     for concept in concepts:
-        pattern = re.compile(r"\b" + re.escape(concept.lower()) + r"(?:s|es)?\b")
+        pattern = concept_pattern(concept)
         hits = units[units["text"].str.lower().str.contains(pattern)] if len(units) else units
         counts.append((concept, int(hits["author_id"].nunique()) if len(hits) else 0))
     return counts
