@@ -559,7 +559,9 @@ def _lab(args: argparse.Namespace) -> int:
         "(open that address; Ctrl-C stops it)",
         flush=True,
     )
-    return _supervise(lab_command(folder.resolve(), port=args.port, token=token), env)
+    layouts = workspace.path.resolve() / "lab-layouts"  # the tabs Lab reopens, per class
+    command = lab_command(folder.resolve(), port=args.port, token=token, layouts=layouts)
+    return _supervise(command, env)
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -139,12 +139,17 @@ def _write_notebook(notebook: dict, out: str | Path) -> Path:
     return out
 
 
-def lab_command(folder: Path, *, port: int, token: str) -> list[str]:
+def lab_command(folder: Path, *, port: int, token: str, layouts: Path | None = None) -> list[str]:
     """The JupyterLab command line: 127.0.0.1 only, this token, ``folder`` as its root,
-    a port that fails loudly when taken, no browser opened by the server, and no
+    a port that fails loudly when taken, no browser opened by the server, no
     terminals (a notebook is all a teacher exploring a class needs; a terminal would be a
-    shell for anyone holding the address). As root (a container) it is allowed to run."""
+    shell for anyone holding the address), and no calls out (JupyterLab's news feed and
+    update check are off: a class's machine need not tell anyone it runs). ``layouts``
+    is where Lab keeps the tabs it reopens (``asyncmon lab`` gives each workspace its
+    own, so one class's notebooks never reopen on another). As root (a container) it is
+    allowed to run."""
     root = ["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    kept = [f"--LabApp.workspaces_dir={layouts}"] if layouts is not None else []
     return [
         sys.executable,
         "-m",
@@ -156,6 +161,9 @@ def lab_command(folder: Path, *, port: int, token: str) -> list[str]:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={folder}",
         "--ServerApp.terminals_enabled=False",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *kept,
         *root,
     ]
 

@@ -91,23 +91,32 @@ def serve(
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((workspace / "voila.log").read_text()) from None
-                time.sleep(0.5)
+        _wait_until_up(url + "voila/static/voila.js", process, workspace / "voila.log", timeout)
         yield url
     finally:
-        process.terminate()
+        _stop(process, log, timeout=20)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Wait until ``url`` answers; fail with the server's log if it stops or is slow."""
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.5)
+
+
+def _stop(process: subprocess.Popen, log, *, timeout: float) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
 
 
 def open_page(browser, url: str, problems: list[str], *, timeout: float = 150_000):
@@ -135,3 +144,69 @@ def open_page(browser, url: str, problems: list[str], *, timeout: float = 150_00
     for chart in ("asyncmon-heatmap", "asyncmon-timeline"):
         page.wait_for_selector(f".{chart} svg, .{chart} .am-chart-empty", timeout=timeout)
     return page
+
+
+@contextlib.contextmanager
+def lab(workspace: Path, *, now: str | None = None, timeout: float = 120):
+    """Start ``asyncmon lab`` on ``workspace`` as a teacher would; yield ``(base, token)``
+    read from what it prints; stop it (SIGTERM) after."""
+    import re
+    import sys
+
+    port = free_port()
+    env = dict(os.environ)
+    env.pop(WORKSPACE_VARIABLE, None)  # the command gives it to the kernels
+    if now:
+        env[NOW_VARIABLE] = now
+    log = open(workspace.parent / "lab.log", "wb")  # noqa: SIM115
+    command = [sys.executable, "-m", "asyncmon.cli", "lab", "--workspace", str(workspace)]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=log, text=True
+    )
+    try:
+        printed = "".join(process.stdout.readline() for _ in range(3))
+        found = re.search(rf"(http://127\.0\.0\.1:{port})/lab\?token=([\w-]+)", printed)
+        assert found, printed
+        base, token = found[1], found[2]
+        status = f"{base}/api/status?token={token}"
+        _wait_until_up(status, process, workspace.parent / "lab.log", timeout)
+        yield base, token
+    finally:
+        _stop(process, log, timeout=60)
+
+
+def run_notebook_in_lab(browser, url: str, problems: list[str], *, timeout: float = 300_000):
+    """Open a notebook in JupyterLab, run all its cells from the Run menu as a person
+    would, and wait until every code cell has run; the page. Console errors, page
+    errors, dialogs and requests leaving the server are added to ``problems``."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.on(
+        "request",
+        lambda r: r.url.startswith(LOCAL) or problems.append(f"fetched from outside: {r.url}"),
+    )
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=timeout)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.wait_for_function(
+        """() => {
+            const shown = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+            const prompts = [...shown.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                .map(p => p.textContent.trim());
+            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
+        }""",
+        timeout=timeout,
+    )
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    return page
+
+
+def cell_errors(page) -> list[str]:
+    """What the notebook's cells wrote to stderr or raised, as shown."""
+    return page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_inner_texts()

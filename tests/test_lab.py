@@ -113,6 +113,14 @@ def test_asyncmon_lab_opens_jupyterlab_on_the_workspace_with_a_token(tmp_path):
             f"app = build_app({bound})"
             in nbformat.read(folder / "pre_class_dashboard.ipynb", 4).cells[2].source
         )
+        # Lab itself: its reopened tabs kept with this class, no news feed or update check
+        (lab,) = [
+            p
+            for p in psutil.Process(server.pid).children(recursive=True)
+            if "jupyterlab" in p.cmdline()
+        ]
+        layouts = f"--LabApp.workspaces_dir={(tmp_path / 'ws').resolve() / 'lab-layouts'}"
+        assert layouts in lab.cmdline() and "--LabApp.news_url=None" in lab.cmdline()
         # a kernel started from the page knows the workspace
         request = urllib.request.Request(
             f"{base}/api/kernels?token={token}", data=b"{}", method="POST"
