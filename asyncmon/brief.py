@@ -16,9 +16,10 @@ from datetime import datetime
 import pandas as pd
 
 from .coverage import acknowledgement_queue, acknowledgements, unacknowledged_students
-from .formatting import course_label
+from .formatting import count, course_label
 from .participation import repeat_absentees
 from .planning import activity_summary
+from .rendering import render
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -108,101 +109,15 @@ class Brief:
 
     def to_html(self) -> str:
         """The brief as a self-contained printable HTML page (student text escaped)."""
-        e = html.escape
-        parts = [
-            f"<h1>Pre-class brief: {e(self.activity)}</h1>",
-            f"<p class='meta'>{e(self.course)} · due {e(self.due)} · class "
-            f"{e(self.class_start)} ({e(self.timezone)}) · figures as of {e(self.as_of)}</p>",
-            f"<p class='verdict {'ok' if not self.failed_checks else 'fail'}'>"
-            f"<strong>Verdict: {e(self.verdict)}.</strong></p>",
-        ]
-        if self.failed_checks or self.warnings:
-            parts.append(
-                "<ul>"
-                + "".join(f"<li>{e(r)}</li>" for r in self.failed_checks)
-                + "".join(f"<li class='warn'>⚠ {e(w)}</li>" for w in self.warnings)
-                + "</ul>"
-            )
-        parts.append(
-            "<h2>The numbers</h2><table>"
-            + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in self.numbers)
-            + "</table>"
-        )
-        if self.missing:
-            parts.append(f"<p>Missing: {e(', '.join(self.missing))}.</p>")
-        parts.append("<h2>Who to acknowledge next</h2>")
-        if self.queue:
-            parts.append(
-                "<ol>"
-                + "".join(
-                    f"<li><strong>{e(q['name'])}</strong> ({e(q['status'])}, waiting "
-                    f"{e(q['waiting'])})"
-                    + e(_streak(q["streak"]))
-                    + f": <q>{e(q['snippet'])}</q></li>"
-                    for q in self.queue
-                )
-                + "</ol>"
-            )
-        else:
-            parts.append("<p>Everyone who took part has been acknowledged.</p>")
-        if self.overlooked:
-            parts.append(
-                "<p>Not acknowledged in any of their recent activities: "
-                f"{e(', '.join(self.overlooked))}.</p>"
-            )
-        if self.absentees:
-            parts.append(
-                f"<p>Missing several activities in a row: {e(', '.join(self.absentees))}.</p>"
-            )
-        parts.append("<h2>The main gap: questions that keep coming back</h2>")
-        if self.groups:
-            parts.append(
-                "<ol>"
-                + "".join(
-                    f"<li><strong>{e(g['label'])}</strong>: {_students(g['students'])} "
-                    f"({e(g['share'])}){' (a teacher already answered)' if g['answered'] else ''}"
-                    + (f" <small>key words: {e(g['keywords'])}</small>" if g["keywords"] else "")
-                    + "".join(f"<blockquote>{e(x)}</blockquote>" for x in g["examples"])
-                    + "</li>"
-                    for g in self.groups
-                )
-                + "</ol>"
-            )
-        else:
-            parts.append("<p>No question was raised by two or more students.</p>")
-        if self.concepts:
-            parts.append(
-                "<p>Concepts asked about: "
-                + ", ".join(f"{e(c)} ({_students(n)})" for c, n in self.concepts)
-                + ".</p>"
-            )
-        parts.append(
-            "<h2>Plan for class</h2><ul>"
-            + "".join(
-                f"<li><strong>{e(k)}:</strong> {e(v) if v else '—'}</li>"
-                for k, v in self.plan.items()
-            )
-            + "</ul>"
-        )
-        return _PAGE.format(title=e(f"Brief: {self.activity}"), body="\n".join(parts))
+        return render("brief_page.html.j2", b=self, streak=_streak)
 
+    def _repr_html_(self) -> str:
+        """The brief in a notebook (the page's content, without its frame)."""
+        return render("brief.html.j2", b=self, streak=_streak)
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; color: #222; }}
-h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }} h2 {{ font-size: 1.1rem; margin-top: 1.4rem; }}
-.meta {{ color: #555; }} .verdict.fail {{ color: #9b1c1c; }} .verdict.ok {{ color: #1c6b2f; }}
-table {{ border-collapse: collapse; }}
-th, td {{ text-align: left; padding: .15rem .8rem .15rem 0; }}
-blockquote {{ margin: .2rem 0 .2rem 1rem; color: #444; font-style: italic; }}
-.warn {{ color: #8a5a00; }}
-@media print {{ body {{ margin: 0; }} }}
-</style></head><body>
-{body}
-</body></html>
-"""
+    def __repr__(self) -> str:
+        return f"<Brief {self.course} {self.activity}: {self.verdict}>"
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -216,7 +131,7 @@ def _md(text: object) -> str:
 
 
 def _students(n: int) -> str:
-    return f"{n} student" if n == 1 else f"{n} students"
+    return count(n, "student")
 
 
 def _streak(n: int) -> str:

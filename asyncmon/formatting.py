@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["course_label", "span"]
+__all__ = ["count", "course_label", "span"]
 
 
 def course_label(course_id: str, title: object) -> str:
@@ -24,3 +24,12 @@ def span(hours: float) -> str:
     if hours < 1:
         return f"{hours * 60:.0f} min"
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` things in words, thousands separated: ``1 student``, ``1,204 posts``.
+
+    >>> count(1, "student"), count(1204, "post"), count(0, "activity", "activities")
+    ('1 student', '1,204 posts', '0 activities')
+    """
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

@@ -47,6 +47,12 @@ class ImportResult:
     data: ClassData
     report: ImportReport
 
+    def __repr__(self) -> str:
+        return f"ImportResult({self.data!r}, {self.report!r})"
+
+    def _repr_html_(self) -> str:
+        return self.data._repr_html_() + self.report._repr_html_()
+
 
 def import_sources(
     files: Sequence[Source],

@@ -160,6 +160,21 @@ class ImportReport:
         """Every warning over all files."""
         return [p for s in self.sources for p in s.warnings]
 
+    def __repr__(self) -> str:
+        return (
+            f"ImportReport({len(self.sources)} file{'' if len(self.sources) == 1 else 's'}: "
+            f"read {self.read}, kept {self.kept}, merged {self.merged}, rejected "
+            f"{len(self.rejected)}, warnings {len(self.warnings)})"
+        )
+
+    def _repr_html_(self, *, limit: int = 20) -> str:
+        """The report in a notebook: one row per file, then the rejections and warnings
+        (at most ``limit`` of each listed), every value escaped."""
+        from .rendering import render
+
+        unknown = sorted({a["author_id"] for a in self.unknown_authors})
+        return render("import_report.html.j2", r=self, limit=limit, unknown=unknown)
+
     def to_dict(self) -> dict:
         """The report as plain data (what ``asyncmon import --json`` prints)."""
         return {

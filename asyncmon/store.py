@@ -119,6 +119,35 @@ class Workspace:
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
 
+    def _repr_html_(self) -> str:
+        """A card in a notebook: what the workspace holds and when it was last imported
+        into (counted in the database; nothing is loaded)."""
+        from .rendering import render
+
+        counts = []
+        with closing(self._connect()) as con:
+            for table, where, label in (
+                ("courses", "", "courses"),
+                ("people", "WHERE role = 'student'", "students"),
+                ("people", "WHERE role != 'student'", "staff"),
+                ("activities", "", "activities"),
+                ("posts", "WHERE NOT deleted", "posts"),
+                ("reactions", "", "reactions"),
+                ("plans", "", "plans"),
+                ("corrections", "", "corrections"),
+            ):
+                counts.append(
+                    (label, con.execute(f"SELECT COUNT(*) FROM {table} {where}").fetchone()[0])
+                )
+            imports, last = con.execute("SELECT COUNT(*), MAX(imported_at) FROM imports").fetchone()
+        return render(
+            "workspace.html.j2",
+            path=str(self.path),
+            counts=counts,
+            imports=imports,
+            last_import=str(last)[:16].replace("T", " ") + " UTC" if last else None,
+        )
+
     def _create_private(self) -> None:
         """A new workspace holds every student's name and words: its folder (when made
         here) is readable by its owner only (0700), and so is its database file (0600),

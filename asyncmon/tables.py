@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._times import zone
 from .errors import InvalidTableError
+from .formatting import count
 
 __all__ = ["ROLES", "SCHEMAS", "ClassData", "empty_table", "make_table", "validate_table"]
 
@@ -259,6 +260,37 @@ class ClassData:
     reactions: pd.DataFrame
     plans: pd.DataFrame
     corrections: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return f"ClassData({', '.join(self._totals())})"
+
+    def _repr_html_(self) -> str:
+        """A card in a notebook: the totals, then one row per course (escaped)."""
+        from .rendering import render
+
+        summary = self.summary()
+        return render(
+            "class_data.html.j2",
+            totals=self._totals(),
+            columns=[c.replace("_", " ") for c in summary.columns],
+            courses=[
+                ["—" if pd.isna(v) else f"{v:,}" if isinstance(v, int) else v for v in row]
+                for row in summary.astype(object).itertuples(index=False)
+            ],
+        )
+
+    def _totals(self) -> list[str]:
+        students = int((self.people["role"] == "student").sum())
+        posts = int((~self.posts["deleted"].astype(bool)).sum())
+        return [
+            count(len(self.courses), "course"),
+            count(students, "student"),
+            count(len(self.activities), "activity", "activities"),
+            count(posts, "post"),
+            count(len(self.reactions), "reaction"),
+            count(len(self.plans), "plan"),
+            count(len(self.corrections), "correction"),
+        ]
 
     @classmethod
     def empty(cls) -> ClassData:

@@ -68,7 +68,7 @@ def test_student_text_is_escaped_in_both_renderings():
     page = brief.to_html()
     for raw in ("<script>", "<img", "onerror=alert(1)>", 'href="javascript'):
         assert raw not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     md = brief.to_markdown()
     assert "<script>" not in md and "<img" not in md
