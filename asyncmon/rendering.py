@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .formatting import count
 
-__all__ = ["Markup", "render"]
+__all__ = ["Markup", "macro", "render"]
 
 
 @cache
@@ -37,3 +37,10 @@ def _environment() -> Environment:
 def render(template: str, **context: object) -> str:
     """``template`` (a path under ``asyncmon/templates/``) rendered with ``context``."""
     return _environment().get_template(template).render(**context)
+
+
+def macro(template: str, name: str, **arguments: object) -> str:
+    """The macro ``name`` of ``template`` called with ``arguments``, as a plain string
+    (a widget's value). To put it inside another template, pass it as ``Markup(...)``:
+    a plain string would be escaped there."""
+    return str(getattr(_environment().get_template(template).module, name)(**arguments))

@@ -62,7 +62,7 @@ def test_the_plan_form_saves_and_comes_back(workspace):
     app.followup.value = "other"
     app._on_save()
     assert app.saved.value == "Plan saved."
-    assert "The follow-up activity &#x27;other&#x27; needs a description." in app.verdict.value
+    assert "The follow-up activity &#39;other&#39; needs a description." in app.verdict.value
     stored = workspace.load().plans.set_index("activity_id").loc["w4"]
     assert stored["gap"] == question.split("|", 1)[1]
     assert stored["gap_source"] == "question-group"
@@ -118,7 +118,7 @@ def test_student_text_is_escaped_in_every_html_piece():
     assert "&lt;b&gt;osmosis&lt;/b&gt;: 2 students" in body
     assert "<script>" not in body and "&lt;i&gt;Mallory&lt;/i&gt;" in body
     link = download_link("Brief", "<script>alert(1)</script>", "b'.html", "text/html")
-    assert "<script>" not in link and "b&#x27;.html" in link
+    assert "<script>" not in link and "b&#39;.html" in link
 
 
 def test_the_app_needs_a_workspace_chosen_by_whoever_starts_the_server(monkeypatch, tmp_path):
