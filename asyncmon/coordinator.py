@@ -9,7 +9,6 @@ the export asks for names.
 
 from __future__ import annotations
 
-import html
 import os
 from collections import Counter
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ import plotly.graph_objects as go
 from .figures import plotly_text
 from .formatting import course_label
 from .pseudonyms import Pseudonymizer, workspace_secret
+from .rendering import Markup, macro
 from .snapshot import Snapshot
 from .store import Workspace
 from .tables import ClassData
@@ -213,15 +213,24 @@ def _hours(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.0f} h"
 
 
+_VIEW = "coordinator.html.j2"
+
+
 def _table_html(frame: pd.DataFrame, columns: dict[str, callable]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape(str(fmt(row)))}</td>" for fmt in columns.values())
-        + "</tr>"
-        for _, row in frame.iterrows()
+    rows = [[str(fmt(row)) for fmt in columns.values()] for _, row in frame.iterrows()]
+    return macro(_VIEW, "table", header=list(columns), rows=rows)
+
+
+def _rollup_tables(courses: pd.DataFrame, teachers: pd.DataFrame) -> tuple[str, str]:
+    """The courses' and the teachers' tables, side by side in both views."""
+    by_course_columns = {
+        "course": lambda r: course_label(r["course_id"], r["course_title"]),
+        "teachers": lambda r: r["teachers"],
+    }
+    return (
+        _table_html(courses, by_course_columns | ROLLUP_COLUMNS),
+        _table_html(teachers, {"teacher": lambda r: r["teacher"]} | ROLLUP_COLUMNS),
     )
-    return f"<table class='am-table'><tr>{head}</tr>{body}</table>"
 
 
 ROLLUP_COLUMNS = {
@@ -253,20 +262,16 @@ def course_drilldown_html(
 ) -> str:
     """One course down to its activities (students by pseudonym or name), escaped."""
     mine = table[table["course_id"] == course_id].sort_values("week")
-    parts = [_table_html(mine, {"course": lambda r: r["course_id"]} | ACTIVITY_COLUMNS)]
+    activities = _table_html(mine, {"course": lambda r: r["course_id"]} | ACTIVITY_COLUMNS)
     flagged = overlooked[overlooked["course_id"] == course_id]
-    if len(flagged):
-        latest = flagged.groupby("student_id")["activity_id"].agg(list)
-        items = "".join(
-            f"<li>{html.escape(names.get(s, s))}: overlooked through "
-            f"{html.escape(', '.join(a))}</li>"
-            for s, a in latest.items()
-        )
-        parts.append(
-            f"<p>Students not acknowledged in {DEFAULT_THRESHOLDS.last_k} activities "
-            f"in a row:</p><ul>{items}</ul>"
-        )
-    return "".join(parts)
+    latest = flagged.groupby("student_id")["activity_id"].agg(list)
+    return macro(
+        _VIEW,
+        "drilldown",
+        activities=Markup(activities),
+        flagged=[(names.get(s, s), through) for s, through in latest.items()],
+        last_k=DEFAULT_THRESHOLDS.last_k,
+    )
 
 
 #: The published page may load nothing from anywhere: scripts and styles are inline.
@@ -274,30 +279,6 @@ _CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
     "style-src 'unsafe-inline'; img-src data:; font-src data:"
 )
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<title>asyncmon: courses compared</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 80rem; color: #222; }}
-table.am-table {{ border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; }}
-table.am-table td, table.am-table th {{ border-bottom: 1px solid #ddd; padding: 3px 8px;
-  text-align: left; }}
-.meta {{ color: #555; }}
-</style>
-<script>{plotly}</script>
-</head><body>
-<h1>Asynchronous learning across courses</h1>
-<p class="meta">{meta}</p>
-<h2>Courses and teachers</h2>
-{courses}
-{teachers}
-{figures}
-<h2>Course by course</h2>
-{drilldown}
-</body></html>
-"""
 
 
 def publish_html(
@@ -337,31 +318,26 @@ def publish_html(
             trend_figure(table, "participation_rate"),
         )
     )
-    drilldown = "".join(
-        f"<h3>{html.escape(course_label(c, t))}</h3>"
-        + course_drilldown_html(table, overlooked, c, names)
-        for c, t in zip(courses["course_id"], courses["course_title"])
-    )
+    sections = [
+        (course_label(c, t), Markup(course_drilldown_html(table, overlooked, c, names)))
+        for c, t in zip(courses["course_id"], courses["course_title"], strict=True)
+    ]
     meta = (
         f"{len(courses)} courses, {len(table)} activities · generated "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · students "
         + ("shown by name" if show_names else "pseudonymised")
     )
-    return _PAGE.format(
-        csp=_CSP,
-        plotly=get_plotlyjs(),
-        meta=html.escape(meta),
-        courses=_table_html(
-            courses,
-            {
-                "course": lambda r: course_label(r["course_id"], r["course_title"]),
-                "teachers": lambda r: r["teachers"],
-            }
-            | ROLLUP_COLUMNS,
-        ),
-        teachers=_table_html(teachers, {"teacher": lambda r: r["teacher"]} | ROLLUP_COLUMNS),
-        figures=figures,
-        drilldown=drilldown,
+    courses_html, teachers_html = _rollup_tables(courses, teachers)
+    return macro(
+        _VIEW,
+        "page",
+        csp=Markup(_CSP),  # a constant of ours
+        plotly=Markup(get_plotlyjs()),  # plotly's own code, inlined: the page needs no network
+        meta=meta,
+        courses=Markup(courses_html),
+        teachers=Markup(teachers_html),
+        figures=Markup(figures),  # plotly's figures; their texts made safe by asyncmon.figures
+        sections=sections,
     )
 
 
@@ -396,17 +372,9 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
     table, overlooked = coordinator_table(data)
     names = _names(data, ws.path, show_names)
     courses, teachers = by_course(table), by_teacher(table)
+    courses_html, teachers_html = _rollup_tables(courses, teachers)
     summary = w.HTML(
-        "<h2>Courses and teachers</h2>"
-        + _table_html(
-            courses,
-            {
-                "course": lambda r: course_label(r["course_id"], r["course_title"]),
-                "teachers": lambda r: r["teachers"],
-            }
-            | ROLLUP_COLUMNS,
-        )
-        + _table_html(teachers, {"teacher": lambda r: r["teacher"]} | ROLLUP_COLUMNS)
+        macro(_VIEW, "summary", courses=Markup(courses_html), teachers=Markup(teachers_html))
     )
     summary.add_class("asyncmon-courses")
     picker = w.Dropdown(description="Course", options=list(courses["course_id"]))
