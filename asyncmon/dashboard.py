@@ -10,8 +10,9 @@ Two layers, so that the logic is tested without a browser:
   most likely next first, so a switch only sets values; a view not ready yet shows a busy
   sign while it is computed.
 
-Every piece of user text goes into HTML through :func:`html.escape` (an
-``ipywidgets.HTML`` renders markup; Voila trusts its outputs). The charts are SVG drawn
+Every piece of user text goes into HTML through a template that escapes
+(:mod:`asyncmon.page_parts`; an ``ipywidgets.HTML`` renders markup; Voila trusts its
+outputs). The charts are SVG drawn
 here (:mod:`asyncmon.charts`): no plotly widget and no JavaScript bundle on this page.
 
 The notebook ``notebooks/pre_class_dashboard.ipynb`` holds only ``build_app()``.
@@ -19,7 +20,6 @@ The notebook ``notebooks/pre_class_dashboard.ipynb`` holds only ``build_app()``.
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 from collections import deque
@@ -39,9 +39,11 @@ from .group_editor import GroupEditor, missed_posts
 from .page_parts import (
     STYLE,
     brief_links_html,
+    busy_html,
     charts_html,
     groups_html,
     needs_you_html,
+    section_html,
     top_html,
     verdict_html,
 )
@@ -279,10 +281,6 @@ def activity_view(
     )
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
 class _Ahead:
     """Computes views in one background thread, the most wanted first.
 
@@ -490,7 +488,7 @@ class PreClassDashboard:
         self.load_theirs.on_click(self._on_load_theirs)
         self.overwrite.on_click(self._on_overwrite)
 
-        section = lambda title: w.HTML(f"<h3>{_e(title)}</h3>")  # noqa: E731
+        section = lambda title: w.HTML(section_html(title))  # noqa: E731
         self.content = widget(
             w.VBox,
             "asyncmon-content",
@@ -579,9 +577,7 @@ class PreClassDashboard:
         """Show the selected activity's view (computed ahead, or now behind a busy sign)."""
         key = (self.course.value, self.activity.value)
         if not self._worker.ready(key):
-            self.busy.value = (
-                f"<span class='am-busy'>Working out {_e(key[1])} of {_e(key[0])}…</span>"
-            )
+            self.busy.value = busy_html(*key)
             self.content.add_class("am-stale")
         try:
             self.view = view = self._worker.get(key)

@@ -18,12 +18,14 @@ from .rendering import Markup, macro
 __all__ = [
     "STYLE",
     "brief_links_html",
+    "busy_html",
     "card_html",
     "charts_html",
     "download_link",
     "groups_html",
     "needs_you_html",
     "queue_html",
+    "section_html",
     "top_html",
     "verdict_html",
 ]
@@ -151,3 +153,13 @@ def brief_links_html(brief_html: str, brief_markdown: str, stem: str) -> str:
     return macro(
         _PARTS, "brief_links", html_link=Markup(as_html), markdown_link=Markup(as_markdown)
     )
+
+
+def section_html(title: str) -> str:
+    """A section's heading."""
+    return macro(_PARTS, "section", title=title)
+
+
+def busy_html(course_id: str, activity_id: str) -> str:
+    """The busy sign shown while an activity's view is worked out."""
+    return macro(_PARTS, "busy", activity_id=activity_id, course_id=course_id)
