@@ -15,8 +15,13 @@ from datetime import datetime
 
 import pandas as pd
 
-from .coverage import acknowledgement_queue, acknowledgements, unacknowledged_students
-from .formatting import count, course_label
+from .coverage import (
+    acknowledgement_queue,
+    acknowledgements,
+    started_by,
+    unacknowledged_students,
+)
+from .formatting import count, course_label, hours
 from .participation import repeat_absentees
 from .planning import activity_summary
 from .rendering import render
@@ -148,12 +153,6 @@ def _local(moment: pd.Timestamp, tz: str) -> str:
     return moment.tz_convert(tz).strftime("%a %d %b %Y %H:%M")
 
 
-def _hours(value: float) -> str:
-    if pd.isna(value):
-        return "—"
-    return f"{value:.0f} h" if value < 48 else f"{value / 24:.1f} days"
-
-
 def pre_class_brief(
     data: ClassData,
     course_id: str,
@@ -218,12 +217,7 @@ def pre_class_brief(
         groups = question_groups(data, course_id=course_id, activity_id=activity_id)
     groups = groups[(groups["course_id"] == course_id) & (groups["activity_id"] == activity_id)]
     queue = acknowledgement_queue(data, table, course_id, activity_id, thresholds=thresholds)
-    started = data.activities[
-        (data.activities["course_id"] == course_id) & (data.activities["class_starts_at"] <= moment)
-    ]
-    history = table[
-        table["activity_id"].isin(started["activity_id"]) & (table["course_id"] == course_id)
-    ]
+    history = started_by(table[table["course_id"] == course_id], data.activities, moment)
     overlooked = unacknowledged_students(history, data.activities, thresholds=thresholds)
     absent = repeat_absentees(data, as_of=moment, thresholds=thresholds, table=table)
     absent = absent[absent["course_id"] == course_id]
@@ -243,11 +237,11 @@ def pre_class_brief(
             f"{s['acknowledged_before_class']} of {part_bc}"
             + (f" ({s['coverage_before_class']:.0%})" if part_bc else ""),
         ),
-        ("Median time to acknowledgement", _hours(s["median_hours_to_acknowledgement"])),
+        ("Median time to acknowledgement", hours(s["median_hours_to_acknowledgement"])),
         (
             "Planning window",
-            f"{_hours(s['planning_hours'])} between due and class; "
-            f"{_hours(s['planning_hours_left'])} once the data was in",
+            f"{hours(s['planning_hours'])} between due and class; "
+            f"{hours(s['planning_hours_left'])} once the data was in",
         ),
     ]
     if s["unknown_time"]:
@@ -272,7 +266,7 @@ def pre_class_brief(
                 "rank": int(q.rank),
                 "name": q.name,
                 "status": q.status.replace("_", " "),
-                "waiting": _hours(q.waiting_hours),
+                "waiting": hours(q.waiting_hours),
                 "streak": int(q.unacknowledged_streak),
                 "snippet": q.snippet,
             }

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .figures import plotly_text
-from .formatting import course_label
+from .formatting import course_label, hours, percent
 from .pseudonyms import Pseudonymizer, workspace_secret
 from .rendering import Markup, macro
 from .snapshot import Snapshot
@@ -205,14 +205,6 @@ def _names(data: ClassData, folder: Path, show_names: bool) -> dict[str, str]:
     return {p: pseudo(p) for p in students["person_id"]}
 
 
-def _pct(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.0%}"
-
-
-def _hours(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.0f} h"
-
-
 _VIEW = "coordinator.html.j2"
 
 
@@ -235,23 +227,23 @@ def _rollup_tables(courses: pd.DataFrame, teachers: pd.DataFrame) -> tuple[str, 
 
 ROLLUP_COLUMNS = {
     "activities": lambda r: r["activities"],
-    "participation": lambda r: _pct(r["participation_rate"]),
-    "coverage before class": lambda r: _pct(r["coverage_before_class"]),
-    "median time to acknowledgement": lambda r: _hours(r["median_hours_to_acknowledgement"]),
-    "students overlooked": lambda r: _pct(r["overlooked_share"]),
-    "planning window": lambda r: _hours(r["planning_hours"]),
-    "asynchronous learning": lambda r: _pct(r["asynchronous_share"]),
-    "homework": lambda r: _pct(r["homework_share"]),
+    "participation": lambda r: percent(r["participation_rate"]),
+    "coverage before class": lambda r: percent(r["coverage_before_class"]),
+    "median time to acknowledgement": lambda r: hours(r["median_hours_to_acknowledgement"]),
+    "students overlooked": lambda r: percent(r["overlooked_share"]),
+    "planning window": lambda r: hours(r["planning_hours"]),
+    "asynchronous learning": lambda r: percent(r["asynchronous_share"]),
+    "homework": lambda r: percent(r["homework_share"]),
     "most failed checks": lambda r: r["most_failed"] or "—",
 }
 ACTIVITY_COLUMNS = {
     "week": lambda r: r["week"],
     "activity": lambda r: f"{r['activity_id']} {r['title']}",
-    "participation": lambda r: _pct(r["participation_rate"]),
-    "coverage before class": lambda r: _pct(r["coverage_before_class"]),
-    "median time to acknowledgement": lambda r: _hours(r["median_hours_to_acknowledgement"]),
-    "students overlooked": lambda r: _pct(r["overlooked_share"]),
-    "planning window": lambda r: _hours(r["planning_hours"]),
+    "participation": lambda r: percent(r["participation_rate"]),
+    "coverage before class": lambda r: percent(r["coverage_before_class"]),
+    "median time to acknowledgement": lambda r: hours(r["median_hours_to_acknowledgement"]),
+    "students overlooked": lambda r: percent(r["overlooked_share"]),
+    "planning window": lambda r: hours(r["planning_hours"]),
     "verdict": lambda r: r["verdict"],
     "failed checks": lambda r: ", ".join(r["failed"]) or "—",
 }

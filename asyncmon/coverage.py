@@ -23,6 +23,7 @@ __all__ = [
     "acknowledgement_spread",
     "acknowledgements",
     "coverage",
+    "started_by",
     "unacknowledged_students",
 ]
 
@@ -203,6 +204,23 @@ COVERAGE_COLUMNS = [
     "median_hours_to_acknowledgement",
     "coverage_ok",
 ]
+
+
+def started_by(table: pd.DataFrame, activities: pd.DataFrame, moment: pd.Timestamp) -> pd.DataFrame:
+    """The rows of ``table`` whose activity's class has started by ``moment``: the
+    history a flag about the past (overlooked, absent) may look at. Activities are matched
+    on course and id (ids such as ``w1`` repeat across courses).
+
+    >>> import pandas as pd
+    >>> acts = pd.DataFrame({"course_id": ["A", "B"], "activity_id": ["w1", "w1"],
+    ...     "class_starts_at": pd.to_datetime(["2025-03-01", "2025-04-01"], utc=True)})
+    >>> t = pd.DataFrame({"course_id": ["A", "B"], "activity_id": ["w1", "w1"]})
+    >>> started_by(t, acts, pd.Timestamp("2025-03-15", tz="UTC"))["course_id"].tolist()
+    ['A']
+    """
+    keys = ["course_id", "activity_id"]
+    started = activities.loc[activities["class_starts_at"] <= moment, keys]
+    return table[pd.MultiIndex.from_frame(table[keys]).isin(pd.MultiIndex.from_frame(started))]
 
 
 def unacknowledged_students(

@@ -32,9 +32,9 @@ import pandas as pd
 
 from .brief import pre_class_brief
 from .charts import acknowledgement_timeline_svg, participation_heatmap_svg
-from .coverage import acknowledgement_queue, unacknowledged_students
+from .coverage import acknowledgement_queue, started_by, unacknowledged_students
 from .errors import PlanChangedError, WorkspaceError
-from .formatting import course_label, span
+from .formatting import course_label, hours, span
 from .group_editor import GroupEditor, missed_posts
 from .page_parts import (
     STYLE,
@@ -196,12 +196,11 @@ def activity_view(
         main_gap = f"{top['label']}: {top['students']} students ({top['share']:.0%})"
     else:
         main_gap = "no question raised by two or more students yet"
-    started = course.activities.loc[course.activities["class_starts_at"] <= moment, "activity_id"]
     # the grid shows the term so far: activities not yet due are not "missing"
     horizon = max(moment, activity["class_starts_at"])
     shown = course.activities.loc[course.activities["due_at"] <= horizon, "activity_id"]
     overlooked = unacknowledged_students(
-        history[history["activity_id"].isin(started)], course.activities, thresholds=thresholds
+        started_by(history, course.activities, moment), course.activities, thresholds=thresholds
     )
     absent = repeat_absentees(course, as_of=moment, thresholds=thresholds, table=history)
     plans = course.plans.set_index("activity_id")
@@ -228,7 +227,7 @@ def activity_view(
     title = f"{activity_id} · {activity['title']}"
     warning = s["planning_warning"] if isinstance(s["planning_warning"], str) else None
     missing = sorted(mine.loc[mine["status"] == "missing", "name"])
-    median_hours = "—" if pd.isna(median) else span(median)
+    median_hours = hours(median)
     heatmap = participation_heatmap_svg(
         history[history["activity_id"].isin(shown)], course.activities
     )

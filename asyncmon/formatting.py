@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["count", "course_label", "span"]
+__all__ = ["count", "course_label", "hours", "percent", "span"]
 
 
 def course_label(course_id: str, title: object) -> str:
@@ -33,3 +33,21 @@ def count(n: int, singular: str, plural: str | None = None) -> str:
     ('1 student', '1,204 posts', '0 activities')
     """
     return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def hours(value: float) -> str:
+    """A duration in hours as :func:`span` says it, or ``—`` when there is none.
+
+    >>> hours(26.0), hours(float("nan")), hours(None)
+    ('26 h', '—', '—')
+    """
+    return "—" if value is None or value != value else span(value)
+
+
+def percent(value: float) -> str:
+    """A share as a whole percentage, or ``—`` when there is none.
+
+    >>> percent(2 / 3), percent(float("nan"))
+    ('67%', '—')
+    """
+    return "—" if value is None or value != value else f"{value:.0%}"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .coverage import unacknowledged_students
+from .coverage import started_by, unacknowledged_students
 from .participation import repeat_absentees
 from .snapshot import Snapshot
 from .tables import ClassData
@@ -101,8 +101,7 @@ def metrics_document(
     summary = snap.summary(None, as_of).copy()
     groups = snap.groups(None, activity_id)
     moment = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC")
-    started = data.activities["class_starts_at"] <= moment
-    history = table[table["activity_id"].isin(data.activities.loc[started, "activity_id"])]
+    history = started_by(table, data.activities, moment)  # by course: ids repeat across courses
     overlooked = unacknowledged_students(history, data.activities, thresholds=thresholds)
     absentees = repeat_absentees(
         data,
