@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from .coverage import overlooked_windows
 from .figures import plotly_text
 from .formatting import course_label, hours, percent
 from .pseudonyms import Pseudonymizer, workspace_secret
@@ -105,18 +106,8 @@ def coordinator_table(
 
 
 def _overlooked(table: pd.DataFrame, activities: pd.DataFrame, k: int) -> pd.DataFrame:
-    timed = table.merge(
-        activities[["course_id", "activity_id", "class_starts_at"]], on=["course_id", "activity_id"]
-    )
-    timed = timed[timed["status"].isin(["on_time", "late"])].sort_values("class_starts_at")
-    rows = []
-    for (course, student), g in timed.groupby(["course_id", "student_id"]):
-        acked = g["acknowledged_before_class"].tolist()
-        for i, activity in enumerate(g["activity_id"]):
-            window = acked[max(0, i - k + 1) : i + 1]
-            if len(window) == k and not any(window):
-                rows.append({"course_id": course, "activity_id": activity, "student_id": student})
-    return pd.DataFrame(rows, columns=["course_id", "activity_id", "student_id"])
+    windows = overlooked_windows(table, activities, k=k)
+    return windows.loc[windows["overlooked"], ["course_id", "activity_id", "student_id"]]
 
 
 def _rollup(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ __all__ = [
     "acknowledgement_spread",
     "acknowledgements",
     "coverage",
+    "overlooked_windows",
     "started_by",
     "unacknowledged_students",
 ]
@@ -223,6 +224,56 @@ def started_by(table: pd.DataFrame, activities: pd.DataFrame, moment: pd.Timesta
     return table[pd.MultiIndex.from_frame(table[keys]).isin(pd.MultiIndex.from_frame(started))]
 
 
+def overlooked_windows(table: pd.DataFrame, activities: pd.DataFrame, *, k: int) -> pd.DataFrame:
+    """The rule of "overlooked", in one place: every activity a student took part in (by
+    the table's moment), in class order, with ``overlooked`` True when they were
+    acknowledged neither in it nor in the ``k - 1`` activities they took part in before
+    it. The page and the brief flag a student whose latest participation is overlooked
+    (:func:`unacknowledged_students`); the coordinator counts, per activity, the students
+    overlooked in it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An :func:`acknowledgements` table (``participating_as_of`` and ``acknowledged``
+        are read).
+    activities : DataFrame
+        The activities table (for their order in time).
+    k : int
+        How many participations in a row (``Thresholds.last_k``).
+
+    Returns
+    -------
+    DataFrame
+        The participated rows of ``table`` with ``class_starts_at`` and ``overlooked``,
+        sorted by course, student and class start.
+
+    Examples
+    --------
+    Acknowledged in a1 only, then not in a2 and a3 (no post in a4):
+
+    >>> acts = pd.DataFrame({"course_id": "C", "activity_id": ["a1", "a2", "a3", "a4"],
+    ...     "class_starts_at": pd.date_range("2025-03-03", periods=4, freq="7D", tz="UTC")})
+    >>> t = pd.DataFrame({"course_id": "C", "student_id": "ana",
+    ...     "activity_id": ["a1", "a2", "a3", "a4"],
+    ...     "participating_as_of": [True, True, True, False],
+    ...     "acknowledged": [True, False, False, False]})
+    >>> overlooked_windows(t, acts, k=2)[["activity_id", "overlooked"]].values.tolist()
+    [['a1', False], ['a2', False], ['a3', True]]
+    """
+    keys = ["course_id", "activity_id"]
+    timed = table.merge(activities[[*keys, "class_starts_at"]], on=keys)
+    timed = timed[timed["participating_as_of"].astype(bool)]
+    timed = timed.sort_values(["course_id", "student_id", "class_starts_at", "activity_id"])
+    timed = timed.reset_index(drop=True)
+    acked = timed["acknowledged"].astype(int)
+    in_window = acked.groupby([timed["course_id"], timed["student_id"]]).transform(
+        lambda s: s.rolling(k, min_periods=k).sum()
+    )
+    timed["overlooked"] = in_window.eq(0)
+    return timed
+
+
 def unacknowledged_students(
     table: pd.DataFrame,
     activities: pd.DataFrame,
@@ -255,24 +306,19 @@ def unacknowledged_students(
     True
     """
     k = thresholds.last_k
-    timed = table.merge(
-        activities[["course_id", "activity_id", "class_starts_at"]], on=["course_id", "activity_id"]
-    )
-    timed = timed[timed["participating_as_of"]]
+    windows = overlooked_windows(table, activities, k=k)
     rows = []
-    for (course, student), g in timed.groupby(["course_id", "student_id"]):
-        g = g.sort_values("class_starts_at", ascending=False)
-        recent = g.head(k)
-        if len(recent) < k or recent["acknowledged"].any():
+    for (course, student), g in windows.groupby(["course_id", "student_id"]):
+        if not g["overlooked"].iloc[-1]:  # their latest participation ends no such run
             continue
-        acked = g.loc[g["acknowledged"], "activity_id"]
+        acked = g.loc[g["acknowledged"].astype(bool), "activity_id"]
         rows.append(
             {
                 "course_id": course,
                 "student_id": student,
                 "name": g["name"].iloc[0],
-                "activities_considered": recent["activity_id"].tolist(),
-                "last_acknowledged": acked.iloc[0] if len(acked) else None,
+                "activities_considered": g["activity_id"].tail(k).tolist()[::-1],
+                "last_acknowledged": acked.iloc[-1] if len(acked) else None,
             }
         )
     return pd.DataFrame(

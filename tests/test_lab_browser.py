@@ -37,7 +37,12 @@ def test_the_tour_runs_in_lab_and_draws_its_tables_and_charts(browser, tmp_path)
             if post["author_id"] in students:  # the i-th post's time (tests/other_class.py)
                 first.setdefault(post["author_id"], (12 + i // 40, 8 + i % 12))
         buckets = Counter(first.values())
-        assert page.locator(".jp-RenderedPlotly .main-svg").count() >= 3
+        # plotly draws each figure once its output is attached: wait for the three
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-RenderedPlotly')]
+                .filter(e => e.querySelector('.main-svg')).length >= 3""",
+            timeout=120_000,
+        )
         dots = page.locator(".jp-RenderedPlotly").first.locator(".scatterlayer .point")
         assert dots.count() == len(buckets)
         assert str(ZoneInfo("America/Chicago")) in page.text_content(".jp-Notebook")
