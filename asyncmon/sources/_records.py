@@ -3,6 +3,7 @@ and the context (course zones, the activity named on the command line) it reads 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -71,3 +72,36 @@ def text_id(value: object) -> str | None:
         stripped = value.strip()
         return stripped or None
     raise ValueError("is not a number or text")
+
+
+def edit_time(
+    report: SourceReport,
+    row: int,
+    column: str,
+    raw: str | None,
+    created: datetime,
+    parse: Callable[[str], tuple[datetime, str | None]],
+) -> datetime | None:
+    """A post's edit time, one rule for every source: none when the field is empty, when
+    it is not after the post was written (an edit at the moment of writing is no edit),
+    or when it cannot be read, which is warned about and the post kept.
+
+    >>> from datetime import UTC
+    >>> r = SourceReport("posts.csv", "csv")
+    >>> made = datetime(2025, 3, 3, 10, tzinfo=UTC)
+    >>> read = lambda s: (datetime.fromisoformat(s), None)
+    >>> edit_time(r, 2, "edited_at", "2025-03-03T11:00:00+00:00", made, read).hour
+    11
+    >>> edit_time(r, 3, "edited_at", "2025-03-03T10:00:00+00:00", made, read) is None
+    True
+    >>> edit_time(r, 4, "edited_at", "soon", made, read), str(r.warnings[0])[:38]
+    (None, 'posts.csv row 4, column edited_at: Inv')
+    """
+    if not (raw or "").strip():
+        return None
+    try:
+        edited, _ = parse(raw)
+    except ValueError as exc:
+        report.warn(row, column, raw, f"{exc}; the edit time is left empty")
+        return None
+    return edited if edited > created else None

@@ -16,7 +16,7 @@ from ..errors import SourceFileError
 from ..report import SourceReport
 from ._csv import read_records
 from ._json import load_json
-from ._records import Parsed, ReadContext, text_id
+from ._records import Parsed, ReadContext, edit_time, text_id
 
 REQUIRED = ("id", "discussion", "parent", "userid", "created", "message")
 OPTIONAL = (
@@ -168,13 +168,9 @@ def _add(
         return
     if note:
         report.warn(row, "created", v["created"], note)
-    edited = None
-    if v.get("modified", "").strip():
-        try:
-            modified, _ = parse_moodle_time(v["modified"], tz)
-            edited = modified if modified > created else None
-        except ValueError as exc:
-            report.warn(row, "modified", v["modified"], f"{exc}; the edit time is left empty")
+    edited = edit_time(
+        report, row, "modified", v.get("modified"), created, lambda s: parse_moodle_time(s, tz)
+    )
     fmt = _FORMATS.get(v.get("messageformat", "1").strip() or "1", "html")
     message = v["message"]
     body = html_to_text(message) if fmt == "html" else message.strip()

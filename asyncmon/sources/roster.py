@@ -6,6 +6,8 @@ small files come from the teacher. See the README for their columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .._times import parse_time, zone
 from ..report import SourceReport
 from ._csv import date_order, read_records
@@ -71,26 +73,21 @@ def read_people(
                 "name": person_name or person,
                 "role": role,
             }
-            first = seen.get((course, person))
-            if first is None:
-                seen[(course, person)] = (name, r.row, record)
-                mine.append(record)
-                report.kept += 1
-            elif first[2] == record:
-                report.merged += 1
-            else:
-                differs = " and ".join(
-                    f"{field} {first[2][field]!r}"
+            if _listed_once(
+                seen,
+                (course, person),
+                (name, r.row, record),
+                report,
+                column="person_id",
+                what=f"person {person} of course {course}",
+                differs=lambda first, record=record: " and ".join(
+                    f"{field} {first[field]!r}"
                     for field in ("name", "role")
-                    if first[2][field] != record[field]
-                )
-                report.reject(
-                    r.row,
-                    "person_id",
-                    person,
-                    f"person {person} of course {course} is already on {_where(first, name)} with "
-                    f"{differs}; keep one row per person (correct the one that is wrong)",
-                )
+                    if first[field] != record[field]
+                ),
+                fix="keep one row per person (correct the one that is wrong)",
+            ):
+                mine.append(record)
     return mine, report
 
 
@@ -135,25 +132,53 @@ def read_activities(
             continue
         course, record = outcome
         key = (record["course_id"], record["activity_id"])
-        first = activities.get(key)
-        if first is None:
-            activities[key] = (name, r.row, record)
+        if _listed_once(
+            activities,
+            key,
+            (name, r.row, record),
+            report,
+            column="activity_id",
+            what=f"activity {key[1]} of course {key[0]}",
+            differs=lambda first: "other values",
+            fix="keep one row per activity",
+        ):
             new_activities.append(record)
             if course["course_id"] not in courses:
                 courses[course["course_id"]] = (name, r.row, course)
                 new_courses.append(course)
-            report.kept += 1
-        elif first[2] == record:
-            report.merged += 1
-        else:
-            report.reject(
-                r.row,
-                "activity_id",
-                key[1],
-                f"activity {key[1]} of course {key[0]} is already on "
-                f"{_where(first, name)} with other values; keep one row per activity",
-            )
     return new_activities, new_courses, report
+
+
+def _listed_once(
+    seen: dict,
+    key: tuple,
+    listing: tuple[str, int, dict],
+    report: SourceReport,
+    *,
+    column: str,
+    what: str,
+    differs: Callable[[dict], str],
+    fix: str,
+) -> bool:
+    """One rule for a record listed again (in this file or another of the import): the
+    first listing is kept, the same record again is merged, a different one is rejected
+    naming where the first is. Whether ``listing`` (file, row, record) is new."""
+    name, row, record = listing
+    first = seen.get(key)
+    if first is None:
+        seen[key] = listing
+        report.kept += 1
+        return True
+    if first[2] == record:
+        report.merged += 1
+    else:
+        report.reject(
+            row,
+            column,
+            key[-1],
+            f"{what} is already on {_where(first, name)} with {differs(first[2])}; {fix}",
+        )
+    return False
 
 
 def _where(first: tuple[str, int, dict], name: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .._times import parse_time
 from ..report import SourceReport
 from ._csv import date_order, read_records
-from ._records import Parsed, ReadContext
+from ._records import Parsed, ReadContext, edit_time
 
 POST_COLUMNS = ("course_id", "activity_id", "post_id", "author_id", "created_at", "body")
 POST_OPTIONAL = ("thread_id", "parent_id", "edited_at", "deleted", "subject", "private_to")
@@ -89,12 +89,9 @@ def _post(
         return None
     if note:
         report.warn(row, "created_at", v["created_at"], note)
-    edited = None
-    if v.get("edited_at", "").strip():
-        try:
-            edited, _ = parse_time(v["edited_at"], tz, order)
-        except ValueError as exc:
-            report.warn(row, "edited_at", v["edited_at"], f"{exc}; the edit time is left empty")
+    edited = edit_time(
+        report, row, "edited_at", v.get("edited_at"), created, lambda s: parse_time(s, tz, order)
+    )
     return {
         "course_id": course,
         "activity_id": activity,
