@@ -78,7 +78,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         failed task."""
         task = asyncio.current_task()
         for pool in (getattr(self, "_pools", None) or {}).values():
-            if task in pool:
+            if task is not None and task in pool:
                 pool.remove(task)
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
@@ -118,7 +118,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             for task in list(pool):
                 if task.done() and (task.cancelled() or task.exception() is not None):
                     pool.remove(task)
-            self.fill_if_needed(delay=0, notebook_name=name)
+            self.fill_if_needed(delay=0, notebook_name=name)  # type: ignore[attr-defined]
 
     async def cull_kernel_if_idle(self, kernel_id):
         # Voila asks this only of kernels out of the pool: the first time is (within a

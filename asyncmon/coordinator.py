@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -199,7 +200,7 @@ def _names(data: ClassData, folder: Path, show_names: bool) -> dict[str, str]:
 _VIEW = "coordinator.html.j2"
 
 
-def _table_html(frame: pd.DataFrame, columns: dict[str, callable]) -> str:
+def _table_html(frame: pd.DataFrame, columns: dict[str, Callable[[pd.Series], object]]) -> str:
     rows = [[str(fmt(row)) for fmt in columns.values()] for _, row in frame.iterrows()]
     return macro(_VIEW, "table", header=list(columns), rows=rows)
 

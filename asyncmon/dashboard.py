@@ -351,17 +351,19 @@ class _Ahead:
                 if key in self._done:
                     continue
                 snapshot, generation = self._snapshot, self._generation
+            if snapshot is None:  # work is queued only once a snapshot is set
+                continue
             try:
                 view, error = self._compute(snapshot, key), None
             except Exception as exc:  # shown by whoever asked for this view
                 view, error = None, exc
             with self._cond:
                 if generation == self._generation:
-                    if error is None:
+                    if view is not None:
                         if len(self._done) >= MAX_AHEAD:
                             self._done.pop(next(iter(self._done)))
                         self._done[key] = view
-                    else:
+                    elif error is not None:
                         self._errors[key] = error
                 self._cond.notify_all()
 

@@ -131,8 +131,8 @@ def import_sources(
         )
     report = ImportReport()
     loaded = [_load(f) for f in files]
-    roster_files = {"people": [], "activities": []}
-    activity_files = []
+    roster_files: dict[str, list[tuple[str, bytes, str]]] = {"people": [], "activities": []}
+    activity_files: list[tuple[str, bytes, str]] = []
     for name, data in loaded:
         kind = _kind(data, name, format)
         roster_files.get(kind, activity_files).append((name, data, kind))
@@ -205,14 +205,14 @@ def import_sources(
     )
     roles = _roles(roster, stored)
     report.unknown_authors = _check_people(posts, reactions, roles, known)
-    data = ClassData.from_frames(
+    tables = ClassData.from_frames(
         courses=make_table("courses", courses),
         people=make_table("people", roster),
         activities=make_table("activities", schedule),
         posts=make_table("posts", posts),
         reactions=make_table("reactions", reactions),
     )
-    return ImportResult(data, report)
+    return ImportResult(tables, report)
 
 
 def detect_format(source: Source) -> str:

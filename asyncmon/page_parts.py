@@ -9,6 +9,7 @@ switch, so nothing is created or closed per view.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -103,7 +104,7 @@ def queue_html(queue: pd.DataFrame, *, limit: int = 10) -> str:
 
 
 def groups_html(
-    groups: pd.DataFrame, names: dict[str, str], concepts: list[tuple[str, int]] = ()
+    groups: pd.DataFrame, names: dict[str, str], concepts: Sequence[tuple[str, int]] = ()
 ) -> str:
     """One expandable section per question group (its examples and students), then the
     concepts asked about; every piece escaped."""

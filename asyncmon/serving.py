@@ -81,7 +81,7 @@ def dashboard_notebook(
     where = repr(str(Path(workspace).resolve())) if workspace is not None else ""
 
     def cell(cell_id: str, source: str, kind: str = "code") -> dict:
-        extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
+        extra: dict = {"execution_count": None, "outputs": []} if kind == "code" else {}
         return {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source} | extra
 
     return {

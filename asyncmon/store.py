@@ -354,7 +354,8 @@ class Workspace:
                     (course_id, activity_id),
                 ).fetchone()
                 stored = dict(zip(PLAN_FIELDS, row)) if row else None
-                read = {f: (expected or {}).get(f) for f in PLAN_FIELDS} if expected else None
+                told = expected if isinstance(expected, Mapping) else {}
+                read = {f: told.get(f) for f in PLAN_FIELDS} if expected else None
                 if stored not in (read, new):
                     raise PlanChangedError(course_id, activity_id, stored)
             previous = con.execute(
@@ -481,7 +482,7 @@ def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str)
 
 
 def _to_sql(name: str, record: dict) -> dict:
-    row = {}
+    row: dict[str, object] = {}
     for column, (kind, _) in SCHEMAS[name].items():
         value = record.get(column)
         if kind == "concepts":

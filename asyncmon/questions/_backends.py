@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -123,7 +123,12 @@ def get_embedder(method: str) -> Embedder:
             f"or use one of: {', '.join(available_methods()) or 'none installed'}",
             code="ASYNC-E003",
         )
-    return {"minilm": _MiniLM, "wordllama": _WordLlama, "tfidf": _Tfidf}[method]()
+    makers: dict[str, Callable[[], Embedder]] = {
+        "minilm": _MiniLM,
+        "wordllama": _WordLlama,
+        "tfidf": _Tfidf,
+    }
+    return makers[method]()
 
 
 def _sha256(path: Path) -> str:

@@ -258,7 +258,7 @@ def apply_corrections(
                     continue
                 post = bodies.loc[post_id]
                 group = _majority(aimed) if not aimed.empty else f"c{row.correction_id}"
-                added = {c: None for c in out.columns}
+                added: dict[str, object] = {c: None for c in out.columns}
                 added.update(
                     unit_id=unit_id,
                     post_id=post_id,

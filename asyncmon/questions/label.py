@@ -86,7 +86,7 @@ def label_group(texts: Sequence[str], *, max_words: int = 3) -> str:
     for text in texts:
         tokens = _WORD.findall(text.lower().replace("’", "'"))
         seen: set[str] = set()
-        previous: str | None = None
+        previous: tuple[str, str] | None = None
         for token in tokens:
             if token in _STOP or token.isdigit() or len(token) < 3:
                 previous = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped
 
 from ..errors import SourceFileError
 from ._csv import decode
@@ -66,6 +66,7 @@ def loads_without_recursion(text: str) -> object:
     open_containers: list[list | dict] = []
     keys: list[str | None] = []
     pos = _skip(text, 0)
+    value: object
     while True:
         char = text[pos : pos + 1]
         if char in ("{", "["):
@@ -127,9 +128,9 @@ def _scalar(text: str, pos: int) -> tuple[object, int]:
     number = _NUMBER.match(text, pos)
     if number and not text.startswith("-Infinity", pos):
         whole, fraction, exponent = number.groups()
-        value = float(number[0]) if fraction or exponent else int(whole)
-        return value, number.end()
-    for literal, value in _LITERALS.items():
+        parsed = float(number[0]) if fraction or exponent else int(whole)
+        return parsed, number.end()
+    for literal, constant in _LITERALS.items():
         if text.startswith(literal, pos):
-            return value, pos + len(literal)
+            return constant, pos + len(literal)
     raise json.JSONDecodeError("Expecting value", text, pos)

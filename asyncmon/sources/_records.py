@@ -97,7 +97,7 @@ def edit_time(
     >>> edit_time(r, 4, "edited_at", "soon", made, read), str(r.warnings[0])[:38]
     (None, 'posts.csv row 4, column edited_at: Inv')
     """
-    if not (raw or "").strip():
+    if raw is None or not raw.strip():
         return None
     try:
         edited, _ = parse(raw)

@@ -9,14 +9,12 @@ likes in ``entry_ratings`` turned into reactions of unknown time.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from .._html import html_to_text
 from .._times import parse_time
 from ..errors import SourceFileError
 from ..report import SourceReport
 from ._json import load_json
-from ._records import Parsed, ReadContext, text_id
+from ._records import Parsed, ReadContext, edit_time, text_id
 from .moodle import target
 
 
@@ -154,30 +152,30 @@ def _entry(position, entry, tree_parent, thread, fakes, tz, report) -> dict | No
     if author is None and not deleted:
         report.reject(position, "user_id", None, "entry has no author and is not deleted")
         return None
-    times: dict[str, datetime | None] = {}
-    for column in ("created_at", "updated_at"):
-        raw = entry.get(column)
-        if raw is None and column == "updated_at":
-            times[column] = None
-            continue
-        try:
-            times[column], _ = parse_time(str(raw), tz)
-        except ValueError as exc:
-            if column == "created_at":
-                report.reject(position, column, _short(raw), str(exc))
-                return None
-            report.warn(position, column, _short(raw), f"{exc}; the edit time is left empty")
-            times[column] = None
+    raw = entry.get("created_at")
+    try:
+        created, _ = parse_time(str(raw), tz)
+    except ValueError as exc:
+        report.reject(position, "created_at", _short(raw), str(exc))
+        return None
+    updated = entry.get("updated_at")
+    edited = edit_time(
+        report,
+        position,
+        "updated_at",
+        None if updated is None else str(updated),
+        created,
+        lambda s: parse_time(s, tz),
+    )
     message = entry.get("message")
     message = message if isinstance(message, str) else ""
-    edited = times["updated_at"]
     return {
         "post_id": text_id(entry["id"]),
         "thread_id": thread,
         "parent_id": parent,
         "author_id": author,
-        "created_at": times["created_at"],
-        "edited_at": edited if edited and edited > times["created_at"] else None,
+        "created_at": created,
+        "edited_at": edited,
         "deleted": deleted,
         "subject": None,
         "body": "" if deleted else html_to_text(message),

@@ -65,7 +65,7 @@ def target(ctx: ReadContext, name: str) -> tuple[str, str]:
             f"activity {activity} of course {course} is not in the activities "
             "file; add it there with its due and class times"
         )
-    if problems:
+    if problems or course is None or activity is None:  # no problem: both are named
         raise SourceFileError(name, problems, code="ASYNC-E109")
     return course, activity
 

@@ -7,6 +7,7 @@ small files come from the teacher. See the README for their columns.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from .._times import parse_time, zone
 from ..report import SourceReport
@@ -80,11 +81,7 @@ def read_people(
                 report,
                 column="person_id",
                 what=f"person {person} of course {course}",
-                differs=lambda first, record=record: " and ".join(
-                    f"{field} {first[field]!r}"
-                    for field in ("name", "role")
-                    if first[field] != record[field]
-                ),
+                differs=partial(_fields_that_differ, record, ("name", "role")),
                 fix="keep one row per person (correct the one that is wrong)",
             ):
                 mine.append(record)
@@ -115,10 +112,10 @@ def read_activities(
 
     Returns activity records, course records and the file's report.
     """
-    report, rows = read_records(
+    report, found = read_records(
         data, name, format="activities", required=ACTIVITY_COLUMNS, optional=ACTIVITY_OPTIONAL
     )
-    rows = list(rows)
+    rows = list(found)
     order = date_order(
         report, rows, ("due_at", "class_starts_at"), date_order_told, usual_date_order
     )
@@ -179,6 +176,11 @@ def _listed_once(
             f"{what} is already on {_where(first, name)} with {differs(first[2])}; {fix}",
         )
     return False
+
+
+def _fields_that_differ(record: dict, fields: tuple[str, ...], first: dict) -> str:
+    """``name 'Ana B.' and role 'teacher'``: how ``first`` lists what ``record`` does not."""
+    return " and ".join(f"{f} {first[f]!r}" for f in fields if first[f] != record[f])
 
 
 def _where(first: tuple[str, int, dict], name: str) -> str:

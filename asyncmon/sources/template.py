@@ -20,11 +20,11 @@ _FALSE = {"", "0", "false", "no", "n", "f"}
 
 def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a template ``posts.csv``; see the README for its columns."""
-    report, rows = read_records(
+    report, found = read_records(
         data, name, format="csv", required=POST_COLUMNS, optional=POST_OPTIONAL
     )
     parsed = Parsed(reports=[report])
-    rows = list(rows)
+    rows = list(found)
     order = date_order(
         report, rows, ("created_at", "edited_at"), ctx.date_order, ctx.usual_date_order
     )
@@ -114,11 +114,11 @@ def _post(
 def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     """Read a template ``reactions.csv``: ``course_id, post_id, person_id, kind`` and an
     optional ``created_at`` (empty when unknown: counted as of the export)."""
-    report, rows = read_records(
+    report, found = read_records(
         data, name, format="reactions", required=REACTION_COLUMNS, optional=REACTION_OPTIONAL
     )
     parsed = Parsed(reports=[report])
-    rows = list(rows)
+    rows = list(found)
     order = date_order(report, rows, ("created_at",), ctx.date_order, ctx.usual_date_order)
     for r in rows:
         v = {k: val.strip() for k, val in r.values.items()}
