@@ -18,7 +18,10 @@ Files written by :func:`write_sample_class`:
   (``canvas/HIS210_w3.json``);
 - ``planted.json`` and ``README.md`` describing what was planted.
 
-The same seed always gives byte-identical files.
+The plan is made in ``plan`` (with ``rosters``, ``activity``, ``staff``, ``timing`` and
+``compose``) from the texts in ``data/*.toml`` (names, sentence frames and each
+course's weekly topics, read by ``topics``); ``template``, ``moodle``, ``canvas``,
+``facts`` and ``readme`` write it. The same seed always gives byte-identical files.
 
 Run ``python -m asyncmon._sample [DIRECTORY]`` to regenerate the bundled sample
 (default: the repository's ``sample_data/``).

@@ -1,4 +1,4 @@
-"""Planted facts (from the plan, never from the written files)."""
+"""planted.json: the planted facts, from the plan, never from the written files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Plan data: what the generator decides before it writes anything."""
+"""Plan data: where the edge cases are planted, and the dataclasses of the plan that the
+generator makes before it writes anything."""
 
 from __future__ import annotations
 
@@ -22,11 +23,6 @@ _STAFF_THREAD_AT = ("ENG150", "w1")
 _FIRST_DUE_DAY = date(2025, 2, 16)  # a Sunday; w4 spans 9 March, w7 spans 30 March
 _FIRST_POST_ID = 50001
 _FIRST_STUDENT_ID = 1011
-
-
-# ---------------------------------------------------------------------------
-# Plan data
-# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""README (plain words, from the same facts)."""
+"""The sample's README.md: the planted facts in plain words."""
 
 from __future__ import annotations
 

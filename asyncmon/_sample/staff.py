@@ -1,4 +1,4 @@
-"""Planning: staff behaviour, and the students' answers to it."""
+"""Planning: staff behaviour, then the students' thanks, likes and edits."""
 
 from __future__ import annotations
 
