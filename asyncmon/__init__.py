@@ -12,6 +12,7 @@ from .coverage import (
     coverage,
     unacknowledged_students,
 )
+from .datasets import load_sample, sample_data_dir
 from .errors import (
     AsyncmonError,
     InvalidTableError,
@@ -29,7 +30,6 @@ from .explore import (
 from .importing import ImportResult, detect_format, import_sources
 from .participation import class_rates, participation, repeat_absentees
 from .report import ImportReport, Problem, SourceReport, StoreCounts
-from .sample import load_sample, sample_data_dir
 from .store import Workspace
 from .styling import styled
 from .tables import ClassData

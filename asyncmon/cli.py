@@ -584,7 +584,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     folder = args.workspace
-    from .sample import sample_import_options
+    from .datasets import sample_import_options
 
     target = folder or tempfile.mkdtemp(prefix="asyncmon-demo-")
     workspace = Workspace(target)

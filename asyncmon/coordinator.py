@@ -280,7 +280,7 @@ def publish_html(
     --------
     >>> import tempfile
     >>> from asyncmon import Workspace
-    >>> from asyncmon.sample import sample_import_options
+    >>> from asyncmon.datasets import sample_import_options
     >>> ws = Workspace(tempfile.mkdtemp())
     >>> options = sample_import_options()
     >>> _ = ws.import_sources(options.pop("files"), **options)

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from asyncmon import Workspace  # noqa: E402
-from asyncmon.sample import sample_import_options  # noqa: E402
+from asyncmon.datasets import sample_import_options  # noqa: E402
 from asyncmon.serving import (  # noqa: E402
     NOW_VARIABLE,
     WORKSPACE_VARIABLE,

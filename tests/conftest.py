@@ -34,7 +34,7 @@ def roster():
 def workspace(tmp_path):
     """A new workspace holding the sample class, as `asyncmon demo` imports it."""
     from asyncmon import Workspace
-    from asyncmon.sample import sample_import_options
+    from asyncmon.datasets import sample_import_options
 
     options = sample_import_options()
     ws = Workspace(tmp_path)

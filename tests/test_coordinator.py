@@ -11,8 +11,8 @@ import pytest
 from asyncmon import Workspace, sample_data_dir
 from asyncmon.cli import main
 from asyncmon.coordinator import by_course, coordinator_table, publish_html
+from asyncmon.datasets import sample_import_options
 from asyncmon.pseudonyms import Pseudonymizer, workspace_secret
-from asyncmon.sample import sample_import_options
 
 from .browser import LOCAL, serve
 

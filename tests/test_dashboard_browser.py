@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from asyncmon import Workspace, sample_data_dir
-from asyncmon.sample import sample_import_options
+from asyncmon.datasets import sample_import_options
 
 from .browser import open_page, serve
 from .other_class import BEFORE_CLASS, import_other_class

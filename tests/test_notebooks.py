@@ -7,7 +7,7 @@ import pytest
 from nbclient import NotebookClient
 
 from asyncmon import Workspace
-from asyncmon.sample import sample_import_options
+from asyncmon.datasets import sample_import_options
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from asyncmon.sample import SAMPLE_SEED, sample_data_dir, write_sample_class
+from asyncmon._sample import write_sample_class
+from asyncmon.datasets import SAMPLE_SEED, sample_data_dir
 
 MOODLE_HEADER = (
     "id,discussion,parent,userid,userfullname,created,modified,mailed,subject,message,"
@@ -50,7 +51,7 @@ def test_same_seed_gives_the_same_bytes_as_the_bundled_sample(sample, tmp_path):
     write_sample_class(tmp_path, seed=SAMPLE_SEED)
     first, second = _files(folder), _files(tmp_path)
     assert first == second
-    assert first == _files(sample_data_dir()), "regenerate: python -m asyncmon.sample"
+    assert first == _files(sample_data_dir()), "regenerate: python -m asyncmon._sample"
     assert json.loads(first["planted.json"]) == facts
 
 
