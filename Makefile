@@ -18,7 +18,7 @@ else
 	$(BIN)/asyncmon lab --workspace sample-workspace
 endif
 
-test: $(VENV)/.installed browser  ## the whole test suite (what .ci/run runs)
+test: $(VENV)/.installed browser lint  ## the lint, then the whole test suite (what .ci/run runs)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Chromium. Under CI (CI=true) it is installed with apt when
@@ -29,9 +29,10 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-lint: $(VENV)/.installed
-	$(BIN)/ruff check asyncmon tests
+lint: $(VENV)/.installed  ## ruff (style and format) and mypy (types) on the package
+	$(BIN)/ruff check asyncmon tests benchmarks
 	$(BIN)/ruff format --check asyncmon tests
+	$(BIN)/mypy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -7,7 +7,7 @@ import re
 import asyncmon as am
 from asyncmon import Workspace, sample_data_dir
 from asyncmon.brief import pre_class_brief
-from asyncmon.sample import sample_import_options
+from asyncmon.datasets import sample_import_options
 
 from .other_class import csv_bytes, import_other_class
 
