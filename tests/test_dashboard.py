@@ -7,15 +7,11 @@ import pandas as pd
 import pytest
 
 from asyncmon import WorkspaceError, load_sample
-from asyncmon.dashboard import (
-    PreClassDashboard,
-    activity_view,
-    build_app,
-    default_activity,
-    known_at,
-)
+from asyncmon.dashboard import PreClassDashboard, build_app
 from asyncmon.page_parts import download_link, groups_html, queue_html
+from asyncmon.page_view import activity_view, default_activity
 from asyncmon.serving import dashboard_notebook, voila_command
+from asyncmon.snapshot import known_at
 
 NOW = pd.Timestamp("2025-03-10T20:00:00Z")
 

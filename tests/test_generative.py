@@ -28,7 +28,7 @@ from asyncmon import (
 from asyncmon.brief import pre_class_brief
 from asyncmon.cli import main
 from asyncmon.coordinator import coordinator_table
-from asyncmon.dashboard import activity_view
+from asyncmon.page_view import activity_view
 from asyncmon.snapshot import Snapshot
 from asyncmon.sources.template import POST_COLUMNS
 

@@ -10,7 +10,8 @@ from ipywidgets.widgets.widget import _instances
 
 from asyncmon import PlanChangedError
 from asyncmon.charts import acknowledgement_timeline_svg, participation_heatmap_svg
-from asyncmon.dashboard import PreClassDashboard, activity_view
+from asyncmon.dashboard import PreClassDashboard
+from asyncmon.page_view import activity_view
 
 NOW = pd.Timestamp("2025-03-10T20:00:00Z")
 SVG = "{http://www.w3.org/2000/svg}"
