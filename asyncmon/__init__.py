@@ -27,9 +27,9 @@ from .explore import (
     repeat_late_posters,
     unanswered_students,
 )
-from .importing import ImportResult, detect_format, import_sources
 from .participation import class_rates, participation, repeat_absentees
-from .report import ImportReport, Problem, SourceReport, StoreCounts
+from .sources.importing import ImportResult, detect_format, import_sources
+from .sources.report import ImportReport, Problem, SourceReport, StoreCounts
 from .store import Workspace
 from .styling import styled
 from .tables import ClassData

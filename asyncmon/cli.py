@@ -15,9 +15,9 @@ from ._times import DATE_ORDERS
 from .brief import pre_class_brief
 from .engine import ENGINES
 from .errors import AsyncmonError
-from .importing import import_sources
 from .metrics import metrics_document
 from .sources import FORMATS
+from .sources.importing import import_sources
 from .store import Workspace
 
 _WORKSPACE_HELP = "the workspace folder (made by asyncmon import)"
@@ -427,8 +427,9 @@ def _import(args: argparse.Namespace) -> int:
     if args.command == "import":
         result = Workspace(args.workspace).import_sources(args.files, **options)
     else:
-        workspace = Workspace(args.workspace, create=False) if args.workspace else None
-        result = import_sources(args.files, workspace=workspace, **options)
+        if args.workspace:  # checked against what the workspace holds; nothing stored
+            options |= Workspace(args.workspace, create=False).import_context()
+        result = import_sources(args.files, **options)
     print(result.report.to_json() if args.json else result.report.to_text())
     activity_rows = sum(
         s.kept for s in result.report.sources if s.format not in ("people", "activities")

@@ -79,7 +79,7 @@ def load_sample():
     >>> sorted(data.courses.course_id)
     ['BIO101', 'ENG150', 'HIS210']
     """
-    from .importing import import_sources
+    from .sources.importing import import_sources
 
     options = sample_import_options()
     return import_sources(options.pop("files"), **options).data

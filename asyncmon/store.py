@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,8 +20,8 @@ import pandas as pd
 
 from ._times import format_utc
 from .errors import PlanChangedError, WorkspaceError
-from .importing import ImportResult, Source, import_sources
-from .report import StoreCounts
+from .sources.importing import ImportResult, Source, import_sources
+from .sources.report import StoreCounts
 from .tables import KEYS, SCHEMAS, ClassData, make_table
 
 __all__ = ["ANY_PLAN", "PLAN_FIELDS", "Workspace"]
@@ -273,18 +274,25 @@ class Workspace:
         Takes the same options as :func:`asyncmon.import_sources`; the roster and schedule
         may be left out when the workspace already holds them.
         """
-        result = import_sources(files, workspace=self, **options)
-        result.report.stored = self.store(result.data)
+        read = import_sources(files, **self.import_context(), **options)
+        report = replace(read.report, stored=self.store(read.data))
         with self._transaction(write=True) as con:
             con.execute(
                 "INSERT INTO imports (imported_at, files, report) VALUES (?, ?, ?)",
                 (
                     format_utc(datetime.now(UTC)),
-                    json.dumps([s.file for s in result.report.sources]),
-                    result.report.to_json(),
+                    json.dumps([s.file for s in report.sources]),
+                    report.to_json(),
                 ),
             )
-        return result
+        return ImportResult(read.data, report)
+
+    def import_context(self) -> dict:
+        """What an import of more files into this workspace needs to know of it: the class
+        as imported so far (``known``) and how its dates were read (``usual_date_order``),
+        as keyword arguments of :func:`asyncmon.import_sources` (``asyncmon validate``
+        checks files against a workspace this way, storing nothing)."""
+        return {"known": self.load(), "usual_date_order": self.date_order()}
 
     def save_plan(
         self,

@@ -474,7 +474,7 @@ def test_an_activity_or_zone_differing_across_two_schedule_files_is_refused_nami
         activities=("term.csv", DAY_FIRST_SCHEDULE.encode()),
     )
     assert len(result.data.activities) == 2
-    from asyncmon.importing import import_sources as run
+    from asyncmon.sources.importing import import_sources as run
 
     both = run(
         [("term.csv", DAY_FIRST_SCHEDULE.encode()), ("more.csv", other.encode())],

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asyncmon import AsyncmonError, Workspace, import_sources
-from asyncmon.report import StoreCounts
+from asyncmon.sources.report import StoreCounts
 
 from .conftest import ACTIVITIES, PEOPLE
 from .test_canvas import view

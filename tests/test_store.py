@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from asyncmon import Workspace, WorkspaceError
-from asyncmon.report import StoreCounts
+from asyncmon.sources.report import StoreCounts
 
 from .conftest import ACTIVITIES, PEOPLE
 

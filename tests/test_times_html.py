@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from asyncmon._html import html_to_text
 from asyncmon._times import parse_moodle_time, parse_time, zone
+from asyncmon.sources._html import html_to_text
 
 AMS = zone("Europe/Amsterdam")
 NY = zone("America/New_York")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .._times import date_order_of
 from ..errors import SourceFileError
-from ..report import SourceReport
+from .report import SourceReport
 
 csv.field_size_limit(16 * 1024 * 1024)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ..report import SourceReport
+from .report import SourceReport
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ likes in ``entry_ratings`` turned into reactions of unknown time.
 
 from __future__ import annotations
 
-from .._html import html_to_text
 from .._times import parse_time
 from ..errors import SourceFileError
-from ..report import SourceReport
+from ._html import html_to_text
 from ._json import load_json
 from ._records import Parsed, ReadContext, edit_time, text_id
 from .moodle import target
+from .report import SourceReport
 
 
 def parse(data: bytes, name: str, ctx: ReadContext) -> Parsed:

@@ -10,13 +10,13 @@ A forum is one activity: the course and activity come from the caller.
 
 from __future__ import annotations
 
-from .._html import html_to_text
 from .._times import parse_moodle_time
 from ..errors import SourceFileError
-from ..report import SourceReport
 from ._csv import read_records
+from ._html import html_to_text
 from ._json import load_json
 from ._records import Parsed, ReadContext, edit_time, text_id
+from .report import SourceReport
 
 REQUIRED = ("id", "discussion", "parent", "userid", "created", "message")
 OPTIONAL = (

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from functools import partial
 
 from .._times import parse_time, zone
-from ..report import SourceReport
 from ._csv import date_order, read_records
+from .report import SourceReport
 
 PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
 ACTIVITY_COLUMNS = ("course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone")

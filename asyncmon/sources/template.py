@@ -5,9 +5,9 @@ optional ``reactions.csv``. Any spreadsheet can fill them; the sample class ship
 from __future__ import annotations
 
 from .._times import parse_time
-from ..report import SourceReport
 from ._csv import date_order, read_records
 from ._records import Parsed, ReadContext, edit_time
+from .report import SourceReport
 
 POST_COLUMNS = ("course_id", "activity_id", "post_id", "author_id", "created_at", "body")
 POST_OPTIONAL = ("thread_id", "parent_id", "edited_at", "deleted", "subject", "private_to")

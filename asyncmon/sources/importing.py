@@ -11,19 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ._times import DATE_ORDERS, zone
-from .errors import AsyncmonError, SourceFileError
+from .._times import DATE_ORDERS, zone
+from ..errors import AsyncmonError, SourceFileError
+from ..tables import ClassData, make_table
+from . import FORMATS, parse_source
+from . import detect_format as _detect
+from ._records import ReadContext
 from .report import ImportReport, Problem, SourceReport
-from .sources import FORMATS, parse_source
-from .sources import detect_format as _detect
-from .sources._records import ReadContext
-from .sources.roster import read_activities, read_people
-from .tables import ClassData, make_table
-
-if TYPE_CHECKING:
-    from .store import Workspace
+from .roster import read_activities, read_people
 
 __all__ = ["ImportResult", "Source", "detect_format", "import_sources"]
 
@@ -65,7 +61,8 @@ def import_sources(
     exported_by: str | None = None,
     exported_at: datetime | None = None,
     date_order: str | None = None,
-    workspace: Workspace | None = None,
+    known: ClassData | None = None,
+    usual_date_order: tuple[str, str] | None = None,
 ) -> ImportResult:
     """Read source files into canonical class data, with a report of everything read.
 
@@ -77,7 +74,7 @@ def import_sources(
         may be among them too: they are recognised by their header.
     people, activities : path or (name, bytes), optional
         The roster and the schedule. Needed unless they are among ``files`` or already in
-        ``workspace``.
+        ``known``.
     course_id, activity_id : str, optional
         The course and activity an LMS export belongs to (a Moodle forum or Canvas topic is
         one activity). The course may be left out when the schedule has only one.
@@ -94,8 +91,15 @@ def import_sources(
         first. By default each file's own dates decide (``16/02/2025`` can only be day
         first); a file whose every such date could be either has those rows rejected,
         with this option as the fix. Every report says which reading was used.
-    workspace : Workspace, optional
-        Where to find a roster and schedule already imported, and posts replied to.
+    known : ClassData, optional
+        The class as already imported (a workspace's, :meth:`~asyncmon.Workspace.load`): its roster
+        and schedule stand when no file gives them, and its posts are the threads that
+        replies continue. Importing never reads or writes a workspace itself:
+        :meth:`~asyncmon.Workspace.import_sources` passes this and stores the result.
+    usual_date_order : (order, where), optional
+        How an earlier import read day-first or month-first dates
+        (:meth:`~asyncmon.Workspace.date_order`); a file whose own dates could be read either way
+        follows it.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def import_sources(
 
     schedule, courses, roster = [], [], []
     scheduled: dict = {"courses": {}, "activities": {}}
-    remembered = workspace.date_order() if workspace is not None else None  # read once
+    remembered = usual_date_order
     for name, data, _ in roster_files["activities"]:
         usual = _usual_order(report.sources, remembered)
         acts, crs, rep = read_activities(data, name, date_order, scheduled, usual)
@@ -156,7 +160,7 @@ def import_sources(
         roster += ppl
         report.sources.append(rep)
 
-    stored = workspace.load() if workspace is not None else None
+    stored = known
     ctx = replace(
         _context(
             schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
@@ -193,18 +197,18 @@ def import_sources(
         failed.warnings.extend(Problem(failure.file, None, None, None, p) for p in failure.problems)
         report.sources.append(failed)
 
-    known = _known_posts(stored)
+    threads = _known_posts(stored)
     posts, refused = _refuse_activity_changes(posts, stored)
     reactions = _refuse_reactions(reactions, refused)
     posts = _dedupe(posts, ("course_id", "post_id"), _post_version)
-    _derive_threads(posts, known)
+    _derive_threads(posts, threads)
     reactions = _dedupe(
         reactions,
         ("course_id", "post_id", "person_id", "kind"),
         lambda r: r["created_at"] or datetime.min.replace(tzinfo=UTC),
     )
     roles = _roles(roster, stored)
-    report.unknown_authors = _check_people(posts, reactions, roles, known)
+    report.unknown_authors = _check_people(posts, reactions, roles, threads)
     tables = ClassData.from_frames(
         courses=make_table("courses", courses),
         people=make_table("people", roster),
@@ -279,7 +283,7 @@ def _kind(data: bytes, name: str, format: str | None) -> str:
 def _usual_order(sources: list[SourceReport], remembered: tuple[str, str] | None):
     """The day/month order a file whose own dates could be either follows: the one the
     import's files read so far showed (if they agree), else ``remembered``, the
-    workspace's last (:meth:`Workspace.date_order`)."""
+    workspace's last (:meth:`~asyncmon.Workspace.date_order`)."""
     shown = sorted((s.date_order, s.file) for s in sources if s.date_order)
     if shown:
         return shown[0] if len({order for order, _ in shown}) == 1 else None
