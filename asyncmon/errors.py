@@ -9,6 +9,8 @@ the English, and the README's error table is keyed by it. :data:`CODES` lists th
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "CODES",
     "AsyncmonError",
@@ -124,11 +126,23 @@ class InvalidTableError(AsyncmonError):
         The table's name (``"posts"``, ``"people"``...).
     problems : list of str
         Every problem found in the table, not only the first.
+    failure_cases : DataFrame or None
+        The failing cells behind the problems, one row each (as pandera's):
+        ``table, index`` (the row label, None when a whole column fails), ``column,
+        check, failure_case`` (the value found); None when the error is not about rows.
     """
 
-    def __init__(self, table: str, problems: list[str], *, code: str = "ASYNC-E301"):
+    def __init__(
+        self,
+        table: str,
+        problems: list[str],
+        *,
+        code: str = "ASYNC-E301",
+        failure_cases: Any = None,
+    ):
         self.table = table
         self.problems = list(problems)
+        self.failure_cases = failure_cases
         super().__init__("\n".join(f"{table} table: {p}" for p in self.problems), code=code)
 
 

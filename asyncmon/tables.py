@@ -17,7 +17,16 @@ from ._times import zone
 from .errors import InvalidTableError
 from .formatting import count
 
-__all__ = ["ROLES", "SCHEMAS", "ClassData", "empty_table", "make_table", "validate_table"]
+__all__ = [
+    "FAILURE_COLUMNS",
+    "ROLES",
+    "SCHEMAS",
+    "ClassData",
+    "empty_table",
+    "make_table",
+    "table_failures",
+    "validate_table",
+]
 
 ROLES = ("student", "teacher", "assistant")
 STAFF_ROLES = ("teacher", "assistant")
@@ -144,17 +153,69 @@ def empty_table(name: str) -> pd.DataFrame:
     return make_table(name, [])
 
 
+#: The columns of :func:`table_failures` (and of ``InvalidTableError.failure_cases``).
+FAILURE_COLUMNS = ["table", "index", "column", "check", "failure_case"]
+
+
 def validate_table(name: str, frame: pd.DataFrame) -> list[str]:
     """Every problem of ``frame`` against the canonical schema of table ``name``.
 
     Returns an empty list when the table is valid. Checks columns, dtypes, missing values in
     required columns, duplicate keys and allowed values; all problems, not the first one.
+    :func:`table_failures` gives the same problems as the failing rows.
     """
+    return _checked(name, frame).problems
+
+
+def table_failures(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The failing cells of ``frame`` against the schema of table ``name``, one row each
+    (as pandera's ``failure_cases``): ``table``, ``index`` (the frame's row label, None
+    when the whole column fails), ``column``, ``check`` (what was required) and
+    ``failure_case`` (the value found).
+
+    >>> people = make_table("people", [{"course_id": "C", "person_id": "p1", "name": "Ana",
+    ...     "role": "student"}, {"course_id": "C", "person_id": "p2", "name": "Ben",
+    ...     "role": "prof"}])
+    >>> table_failures("people", people).to_dict("records")
+    [{'table': 'people', 'index': 1, 'column': 'role', \
+'check': 'one of student, teacher, assistant', 'failure_case': 'prof'}]
+    """
+    return pd.DataFrame(_checked(name, frame).rows, columns=FAILURE_COLUMNS)
+
+
+class _Checked:
+    """The problems of one table: a message per check, and the rows behind each."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[str] = []
+        self.rows: list[tuple] = []
+
+    def fail(
+        self, message: str, column: str, check: str, where: pd.Series | None = None, values=None
+    ) -> None:
+        """One check failed: on the rows where ``where`` is True (with their ``values``,
+        default the column's), or on the whole column."""
+        self.problems.append(message)
+        if where is None:
+            self.rows.append((self.name, None, column, check, values))
+            return
+        if values is None:
+            values = pd.Series(None, index=where.index, dtype=object)
+        found = values[where]
+        self.rows.extend(
+            (self.name, i, column, check, None if _missing(v) else v)
+            for i, v in zip(where.index[where], found, strict=True)
+        )
+
+
+def _checked(name: str, frame: pd.DataFrame) -> _Checked:
     schema = SCHEMAS[name]
-    problems = []
+    out = _Checked(name)
     missing = [c for c in schema if c not in frame.columns]
     if missing:
-        problems.append(f"missing column(s) {', '.join(missing)}; build it with make_table")
+        out.problems.append(f"missing column(s) {', '.join(missing)}; build it with make_table")
+        out.rows.extend((name, None, c, "column present", None) for c in missing)
     for col, (kind, required) in schema.items():
         if col not in frame.columns:
             continue
@@ -162,55 +223,109 @@ def validate_table(name: str, frame: pd.DataFrame) -> list[str]:
         if kind == "time":
             tz = getattr(series.dtype, "tz", None)
             if tz is None or str(tz) != "UTC":
-                problems.append(f"column {col} must be timezone-aware UTC, not {series.dtype}")
+                out.fail(
+                    f"column {col} must be timezone-aware UTC, not {series.dtype}",
+                    col,
+                    "timezone-aware UTC",
+                    values=str(series.dtype),
+                )
         elif kind == "bool" and series.dtype != bool:
-            problems.append(f"column {col} must be boolean, not {series.dtype}")
+            out.fail(
+                f"column {col} must be boolean, not {series.dtype}",
+                col,
+                "boolean",
+                values=str(series.dtype),
+            )
         elif kind in ("id", "text") and not (
             pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
         ):
-            problems.append(f"column {col} must hold text, not {series.dtype}")
+            out.fail(
+                f"column {col} must hold text, not {series.dtype}",
+                col,
+                "text",
+                values=str(series.dtype),
+            )
         if required and kind != "concepts":
             nulls = series.isna()
             if nulls.any():
                 rows = ", ".join(str(i) for i in frame.index[nulls][:5])
-                problems.append(f"column {col} is required but missing at index {rows}")
+                out.fail(
+                    f"column {col} is required but missing at index {rows}",
+                    col,
+                    "required",
+                    nulls,
+                )
     key = [c for c in KEYS[name] if c in frame.columns]
     if len(key) == len(KEYS[name]) and len(frame):
         dup = frame.duplicated(key, keep=False)
         if dup.any():
             sample = frame.loc[dup, key].head(3).to_dict("records")
-            problems.append(f"duplicate key {'/'.join(key)}: {sample}")
-    problems.extend(_value_problems(name, frame))
-    return problems
+            out.fail(
+                f"duplicate key {'/'.join(key)}: {sample}",
+                "/".join(key),
+                "unique key",
+                dup,
+                frame[key].astype(str).agg("/".join, axis=1),
+            )
+    _value_problems(name, frame, out)
+    return out
 
 
-def _value_problems(name: str, frame: pd.DataFrame) -> list[str]:
-    problems = []
-    if name == "people" and "role" in frame:
-        bad = sorted(set(frame["role"].dropna()) - set(ROLES))
-        if bad:
-            problems.append(f"role must be one of {', '.join(ROLES)}; found {bad}")
+def _value_problems(name: str, frame: pd.DataFrame, out: _Checked) -> None:
+    if name == "people":
+        _one_of(frame, "role", ROLES, out)
     if name == "courses" and "timezone" in frame:
         for tz in frame["timezone"].dropna().unique():
             try:
                 zone(tz)
             except ValueError as exc:
-                problems.append(f"timezone: {exc}")
+                out.fail(
+                    f"timezone: {exc}",
+                    "timezone",
+                    "IANA time zone",
+                    frame["timezone"] == tz,
+                    frame["timezone"],
+                )
     if name == "activities" and {"due_at", "class_starts_at"} <= set(frame.columns):
         late = frame["class_starts_at"] < frame["due_at"]
         if late.any():
             ids = frame.loc[late, "activity_id"].tolist()[:5]
-            problems.append(f"class_starts_at is before due_at for activities {ids}")
+            out.fail(
+                f"class_starts_at is before due_at for activities {ids}",
+                "class_starts_at",
+                "not before due_at",
+                late,
+                frame["class_starts_at"],
+            )
     if name == "posts" and {"author_id", "deleted"} <= set(frame.columns):
         anonymous = frame["author_id"].isna() & ~frame["deleted"]
         if anonymous.any():
             ids = frame.loc[anonymous, "post_id"].tolist()[:5]
-            problems.append(f"author_id is missing on posts that are not deleted: {ids}")
-    if name == "posts" and "body_format" in frame:
-        bad = sorted(set(frame["body_format"].dropna()) - set(BODY_FORMATS))
-        if bad:
-            problems.append(f"body_format must be one of {', '.join(BODY_FORMATS)}; found {bad}")
-    return problems
+            out.fail(
+                f"author_id is missing on posts that are not deleted: {ids}",
+                "author_id",
+                "given unless deleted",
+                anonymous,
+            )
+    if name == "posts":
+        _one_of(frame, "body_format", BODY_FORMATS, out)
+
+
+def _one_of(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], out: _Checked) -> None:
+    """A column whose values must be among ``allowed`` (missing ones are checked apart)."""
+    if column not in frame:
+        return
+    wrong = ~frame[column].isin(allowed) & frame[column].notna()
+    if wrong.any():
+        found = sorted(set(frame.loc[wrong, column]))
+        choices = ", ".join(allowed)
+        out.fail(
+            f"{column} must be one of {choices}; found {found}",
+            column,
+            f"one of {choices}",
+            wrong,
+            frame[column],
+        )
 
 
 @dataclass(frozen=True)
@@ -314,9 +429,13 @@ class ClassData:
                 code="ASYNC-E302",
             )
         tables = {name: frames.get(name, empty_table(name)) for name in SCHEMAS}
-        problems = [f"{name}: {p}" for name, t in tables.items() for p in validate_table(name, t)]
+        checked = [_checked(name, t) for name, t in tables.items()]
+        problems = [f"{c.name}: {p}" for c in checked for p in c.problems]
         if problems:
-            raise InvalidTableError("class data", problems, code="ASYNC-E301")
+            failures = pd.DataFrame([r for c in checked for r in c.rows], columns=FAILURE_COLUMNS)
+            raise InvalidTableError(
+                "class data", problems, code="ASYNC-E301", failure_cases=failures
+            )
         return cls(**tables)
 
     def replace(self, **frames: pd.DataFrame) -> ClassData:

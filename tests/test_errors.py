@@ -197,3 +197,34 @@ def test_invalid_tables_list_every_problem():
         "people: role must be one of student, teacher, assistant; found ['guest']" in p
         for p in problems
     )
+
+
+def test_an_invalid_table_carries_its_failing_rows():
+    import pandas as pd
+
+    import asyncmon as am
+    from asyncmon.tables import make_table
+
+    data = am.load_sample()
+    people = make_table(
+        "people",
+        [
+            {"course_id": "BIO101", "person_id": "x1", "name": "Ana", "role": "prof"},
+            {"course_id": "BIO101", "person_id": "x2", "name": "Ben", "role": "student"},
+            {"course_id": "BIO101", "person_id": "x3", "name": "Cleo", "role": "tutor"},
+            {"course_id": "BIO101", "person_id": "x2", "name": "Ben", "role": "student"},
+        ],
+    ).set_axis([10, 11, 12, 13])
+    with pytest.raises(am.InvalidTableError) as caught:
+        data.replace(people=people)
+    cases = caught.value.failure_cases
+    assert caught.value.code == "ASYNC-E301"
+    roles = cases[cases["column"] == "role"]
+    assert roles[["table", "index", "failure_case"]].values.tolist() == [
+        ["people", 10, "prof"],
+        ["people", 12, "tutor"],
+    ]
+    keys = cases[cases["check"] == "unique key"]
+    assert keys["index"].tolist() == [11, 13]
+    assert set(keys["failure_case"]) == {"BIO101/x2"}
+    assert len(cases) == 4 and isinstance(cases, pd.DataFrame)
