@@ -338,16 +338,9 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
     """
     import ipywidgets as w
 
-    from .errors import WorkspaceError
-    from .serving import WORKSPACE_VARIABLE, wait_for_visitor
+    from .serving import served_workspace, wait_for_visitor
 
-    folder = workspace or os.environ.get(WORKSPACE_VARIABLE)
-    if not folder:
-        raise WorkspaceError(
-            f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
-            "with 'asyncmon coordinator --workspace DIR'",
-            code="ASYNC-E208",
-        )
+    folder = served_workspace(workspace, "coordinator")
     if show_names is None:
         show_names = os.environ.get(SHOW_NAMES_VARIABLE) == "1"
     wait_for_visitor()  # a preheated kernel reads the workspace when a visitor arrives

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import PlanChangedError, WorkspaceError
+from .errors import PlanChangedError
 from .formatting import course_label
 from .group_editor import GroupEditor
 from .page_parts import (
@@ -45,6 +45,7 @@ from .serving import (  # noqa: F401  (the server's names, where they used to be
     WORKSPACE_VARIABLE,
     dashboard_notebook,
     notebook_path,
+    served_workspace,
     voila_command,
     wait_for_visitor,
 )
@@ -509,13 +510,7 @@ def build_app(workspace: str | Path | None = None, *, now: datetime | str | None
     correction was stored since (or, looking from the real now, if it is older than 5
     minutes).
     """
-    folder = workspace or os.environ.get(WORKSPACE_VARIABLE)
-    if not folder:
-        raise WorkspaceError(
-            f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
-            "with 'asyncmon dashboard --workspace DIR'",
-            code="ASYNC-E208",
-        )
+    folder = served_workspace(workspace, "dashboard")
     moment = now or os.environ.get(NOW_VARIABLE) or None
     app = PreClassDashboard(
         Workspace(folder, create=False), now=pd.Timestamp(moment) if moment else None

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import AsyncmonError
+from .errors import AsyncmonError, WorkspaceError
 
 __all__ = [
     "NOW_VARIABLE",
@@ -30,6 +30,20 @@ __all__ = [
 WORKSPACE_VARIABLE = "ASYNCMON_WORKSPACE"
 CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
 NOW_VARIABLE = "ASYNCMON_NOW"
+
+
+def served_workspace(workspace: str | Path | None, command: str) -> str | Path:
+    """The workspace a served app shows: the one given, else ``ASYNCMON_WORKSPACE`` (set
+    by whoever started the server with ``asyncmon COMMAND``; never taken from the page's
+    URL)."""
+    folder = workspace or os.environ.get(WORKSPACE_VARIABLE)
+    if not folder:
+        raise WorkspaceError(
+            f"no workspace: set {WORKSPACE_VARIABLE} or start the dashboard "
+            f"with 'asyncmon {command} --workspace DIR'",
+            code="ASYNC-E208",
+        )
+    return folder
 
 
 def wait_for_visitor() -> bool:
