@@ -21,7 +21,7 @@ from .coverage import (
     started_by,
     unacknowledged_students,
 )
-from .formatting import count, course_label, hours
+from .formatting import count, course_label, hours, local_time
 from .participation import repeat_absentees
 from .planning import activity_summary
 from .rendering import render
@@ -147,12 +147,6 @@ def _streak(n: int) -> str:
     return f" — not acknowledged in their previous {n} activities either"
 
 
-def _local(moment: pd.Timestamp, tz: str) -> str:
-    if pd.isna(moment):
-        return "—"
-    return moment.tz_convert(tz).strftime("%a %d %b %Y %H:%M")
-
-
 def pre_class_brief(
     data: ClassData,
     course_id: str,
@@ -256,9 +250,9 @@ def pre_class_brief(
         course=course_label(course_id, course["title"]),
         activity=f"{activity_id} {activity['title']}",
         timezone=tz,
-        due=_local(activity["due_at"], tz),
-        class_start=_local(activity["class_starts_at"], tz),
-        as_of=_local(moment, tz),
+        due=local_time(activity["due_at"], tz, year=True),
+        class_start=local_time(activity["class_starts_at"], tz, year=True),
+        as_of=local_time(moment, tz, year=True),
         numbers=numbers,
         missing=sorted(mine.loc[mine["status"] == "missing", "name"]),
         queue=[

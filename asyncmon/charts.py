@@ -17,6 +17,8 @@ import html
 
 import pandas as pd
 
+from .formatting import local_time
+
 __all__ = [
     "STATUS_COLOURS",
     "STATUS_WORDS",
@@ -202,7 +204,7 @@ def acknowledgement_timeline_svg(
         return top + plot_h * (1 - n / most)
 
     def local(t: pd.Timestamp) -> str:
-        return f"{t.tz_convert(timezone):%a %d %b %H:%M}"
+        return local_time(t, timezone)
 
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' class='am-chart am-timeline' role='img' "

@@ -443,7 +443,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _show(workspace: Workspace) -> str:
-    from .formatting import course_label
+    from .formatting import course_label, local_time
 
     data = workspace.load()
     summary = data.summary()
@@ -460,8 +460,8 @@ def _show(workspace: Workspace) -> str:
             f"{len(acts)} activities"
         )
         for a in acts.itertuples(index=False):
-            due = a.due_at.tz_convert(course.timezone).strftime("%a %d %b %H:%M")
-            start = a.class_starts_at.tz_convert(course.timezone).strftime("%a %d %b %H:%M")
+            due = local_time(a.due_at, course.timezone)
+            start = local_time(a.class_starts_at, course.timezone)
             lines.append(
                 f"  {a.activity_id:<6} due {due}, class {start}: "
                 f"{counts.get((course.course_id, a.activity_id), 0)} posts  {a.title}"

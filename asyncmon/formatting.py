@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["count", "course_label", "hours", "percent", "span"]
+__all__ = ["count", "course_label", "hours", "local_time", "percent", "span"]
 
 
 def course_label(course_id: str, title: object) -> str:
@@ -51,3 +51,22 @@ def percent(value: float) -> str:
     ('67%', '—')
     """
     return "—" if value is None or value != value else f"{value:.0%}"
+
+
+def local_time(moment: object, timezone: str, *, year: bool = False) -> str:
+    """A moment on the course's clock, as every view shows it: ``Tue 11 Mar 09:00`` (with
+    the year when asked), or ``—`` when there is none.
+
+    >>> import pandas as pd
+    >>> t = pd.Timestamp("2025-03-11T08:00:00Z")
+    >>> local_time(t, "Europe/Amsterdam"), local_time(t, "Europe/Amsterdam", year=True)
+    ('Tue 11 Mar 09:00', 'Tue 11 Mar 2025 09:00')
+    >>> local_time(pd.NaT, "UTC")
+    '—'
+    """
+    import pandas as pd
+
+    if moment is None or pd.isna(moment):
+        return "—"
+    shown = pd.Timestamp(moment).tz_convert(timezone)
+    return shown.strftime("%a %d %b %Y %H:%M" if year else "%a %d %b %H:%M")

@@ -16,7 +16,7 @@ from .brief import pre_class_brief
 from .charts import acknowledgement_timeline_svg, participation_heatmap_svg
 from .coverage import acknowledgement_queue, started_by, unacknowledged_students
 from .errors import WorkspaceError
-from .formatting import hours, span
+from .formatting import hours, local_time, span
 from .group_editor import missed_posts
 from .page_parts import (
     brief_links_html,
@@ -133,9 +133,9 @@ def activity_view(
     concepts = snap.concepts(course_id, activity_id)
     to_class = (activity["class_starts_at"] - moment) / _HOUR
     timing = (
-        f"Class {activity['class_starts_at'].tz_convert(tz):%a %d %b %H:%M} "
+        f"Class {local_time(activity['class_starts_at'], tz)} "
         + (f"(in {span(to_class)})" if to_class >= 0 else f"(started {span(to_class)} ago)")
-        + f" · due {activity['due_at'].tz_convert(tz):%a %d %b %H:%M} · "
+        + f" · due {local_time(activity['due_at'], tz)} · "
         f"planning window {span(s['planning_hours'])} ({tz})"
     )
     before = int(s["participating_before_class"])
