@@ -6,19 +6,16 @@ import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..sources.roster import ACTIVITY_COLUMNS, ACTIVITY_OPTIONAL, PEOPLE_COLUMNS
+from ..sources.template import POST_FILE_COLUMNS, REACTION_COLUMNS, REACTION_OPTIONAL
 from .model import _ActivityPlan, _ClassPlan, _Post
 from .timing import _iso_z, _local_wall
 
-_PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
-_ACTIVITY_COLUMNS = (
-    "course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone",
-    "course_title", "concepts",
-)  # fmt: skip
-_POST_COLUMNS = (
-    "course_id", "activity_id", "post_id", "thread_id", "parent_id", "author_id",
-    "created_at", "edited_at", "deleted", "subject", "body", "private_to",
-)  # fmt: skip
-_REACTION_COLUMNS = ("course_id", "post_id", "person_id", "kind", "created_at")
+# Every column each file of the product's template can hold, as its readers list them.
+_PEOPLE_COLUMNS = PEOPLE_COLUMNS
+_ACTIVITY_COLUMNS = ACTIVITY_COLUMNS + ACTIVITY_OPTIONAL
+_POST_COLUMNS = POST_FILE_COLUMNS
+_REACTION_COLUMNS = REACTION_COLUMNS + REACTION_OPTIONAL
 
 
 def _write_csv(

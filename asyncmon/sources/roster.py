@@ -10,10 +10,11 @@ from collections.abc import Callable
 from functools import partial
 
 from .._times import parse_time, zone
+from ..tables import SCHEMAS
 from ._csv import date_order, read_records
 from .report import SourceReport
 
-PEOPLE_COLUMNS = ("course_id", "person_id", "name", "role")
+PEOPLE_COLUMNS = tuple(SCHEMAS["people"])  # a people file is the canonical table
 ACTIVITY_COLUMNS = ("course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone")
 ACTIVITY_OPTIONAL = ("course_title", "concepts")
 

@@ -5,12 +5,15 @@ optional ``reactions.csv``. Any spreadsheet can fill them; the sample class ship
 from __future__ import annotations
 
 from .._times import parse_time
+from ..tables import SCHEMAS
 from ._csv import date_order, read_records
 from ._records import Parsed, ReadContext, edit_time
 from .report import SourceReport
 
 POST_COLUMNS = ("course_id", "activity_id", "post_id", "author_id", "created_at", "body")
 POST_OPTIONAL = ("thread_id", "parent_id", "edited_at", "deleted", "subject", "private_to")
+#: A whole ``posts.csv``, its columns in the order of the canonical posts table.
+POST_FILE_COLUMNS = tuple(c for c in SCHEMAS["posts"] if c in POST_COLUMNS + POST_OPTIONAL)
 REACTION_COLUMNS = ("course_id", "post_id", "person_id", "kind")
 REACTION_OPTIONAL = ("created_at",)
 
