@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -301,7 +302,7 @@ def pre_class_brief(
     )
 
 
-def _plan_value(plan, column: str) -> str:
+def _plan_value(plan: Any, column: str) -> str:
     if plan is None:
         return ""
     value = plan[column]

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -325,7 +326,9 @@ def publish_html(
     )
 
 
-def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bool | None = None):
+def build_coordinator_app(
+    workspace: str | Path | None = None, *, show_names: bool | None = None
+) -> Any:
     """The coordinator dashboard widget (Voila), students pseudonymised by default.
 
     Parameters
@@ -359,7 +362,7 @@ def build_coordinator_app(workspace: str | Path | None = None, *, show_names: bo
     drill = w.HTML()
     drill.add_class("asyncmon-drilldown")
 
-    def show(_=None):
+    def show(_: object = None) -> None:
         drill.value = course_drilldown_html(table, overlooked, picker.value, names)
 
     picker.observe(show, names="value")

@@ -7,6 +7,11 @@ planted on purpose) is written by the private generator ``asyncmon._sample``; se
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tables import ClassData
+
 import json
 import os
 from datetime import datetime
@@ -70,7 +75,7 @@ def sample_import_options() -> dict:
     }
 
 
-def load_sample():
+def load_sample() -> ClassData:
     """The bundled sample class as :class:`~asyncmon.ClassData`, imported in memory.
 
     Examples

@@ -9,6 +9,7 @@ parts come from the teacher's plan in the workspace; no plan means those checks 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -201,7 +202,7 @@ def _every_activity(activities: pd.DataFrame, coverage_table: pd.DataFrame) -> p
     return covered
 
 
-def _monitoring_failures(c, thresholds: Thresholds) -> list[str]:
+def _monitoring_failures(c: Any, thresholds: Thresholds) -> list[str]:
     failed = []
     if not c.participating_before_class:
         return ["Nobody took part before class, so there was nothing to monitor."]
@@ -221,7 +222,7 @@ def _monitoring_failures(c, thresholds: Thresholds) -> list[str]:
     return failed
 
 
-def _text(plan, column: str) -> str:
+def _text(plan: Any, column: str) -> str:
     if plan is None:
         return ""
     value = plan[column]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -177,7 +178,7 @@ class Workspace:
         return con
 
     @contextmanager
-    def _transaction(self, *, write: bool):
+    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -268,7 +269,7 @@ class Workspace:
         )
         return StoreCounts(added=len(added), updated=len(updated), unchanged=unchanged)
 
-    def import_sources(self, files: Sequence[Source], **options) -> ImportResult:
+    def import_sources(self, files: Sequence[Source], **options: Any) -> ImportResult:
         """Import source files into this workspace; the report says what was stored.
 
         Takes the same options as :func:`asyncmon.import_sources`; the roster and schedule

@@ -192,7 +192,12 @@ class _Checked:
         self.rows: list[tuple] = []
 
     def fail(
-        self, message: str, column: str, check: str, where: pd.Series | None = None, values=None
+        self,
+        message: str,
+        column: str,
+        check: str,
+        where: pd.Series | None = None,
+        values: Any = None,
     ) -> None:
         """One check failed: on the rows where ``where`` is True (with their ``values``,
         default the column's), or on the whole column."""

@@ -9,6 +9,9 @@ likes in ``entry_ratings`` turned into reactions of unknown time.
 
 from __future__ import annotations
 
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from .._times import parse_time
 from ..errors import SourceFileError
 from ._html import html_to_text
@@ -70,7 +73,7 @@ def _fake_students(participants: object, report: SourceReport) -> set[str]:
     return fakes
 
 
-def _walk(view: list, new_entries: object, report: SourceReport):
+def _walk(view: list, new_entries: object, report: SourceReport) -> list[tuple]:
     """Flatten the tree and new_entries into (position, entry, tree_parent_id, thread_id).
 
     Duplicate ids (an entry in both the tree and new_entries) are merged: the entry with
@@ -79,11 +82,13 @@ def _walk(view: list, new_entries: object, report: SourceReport):
     flat: list[list] = []
     by_id: dict[str, int] = {}
     position = 0
-    stack = [(entry, None, None) for entry in reversed(view)]
+    stack: list[tuple[Any, str | None, str | None]] = [(e, None, None) for e in reversed(view)]
     extra = new_entries if isinstance(new_entries, list) else []
     queue = [(e, None, None, True) for e in extra]
 
-    def take(entry, tree_parent, thread, from_new):
+    def take(
+        entry: dict, tree_parent: str | None, thread: str | None, from_new: bool
+    ) -> str | None:
         nonlocal position
         position += 1
         report.read += 1
@@ -128,7 +133,15 @@ def _walk(view: list, new_entries: object, report: SourceReport):
     return [(pos, entry, tree_parent, thread) for pos, entry, tree_parent, thread, _ in flat]
 
 
-def _entry(position, entry, tree_parent, thread, fakes, tz, report) -> dict | None:
+def _entry(
+    position: int,
+    entry: dict,
+    tree_parent: str | None,
+    thread: str | None,
+    fakes: set[str],
+    tz: ZoneInfo,
+    report: SourceReport,
+) -> dict | None:
     try:
         author = text_id(entry.get("user_id"))
         parent = text_id(entry.get("parent_id")) or tree_parent
@@ -186,7 +199,9 @@ def _entry(position, entry, tree_parent, thread, fakes, tz, report) -> dict | No
     }
 
 
-def _likes(ratings: object, name: str, course: str, ctx: ReadContext, parsed: Parsed):
+def _likes(
+    ratings: object, name: str, course: str, ctx: ReadContext, parsed: Parsed
+) -> SourceReport:
     """The exporting user's likes (``entry_ratings``) as reactions of unknown time."""
     report = SourceReport(name, "canvas-json likes")
     items = list(ratings.items()) if isinstance(ratings, dict) else []

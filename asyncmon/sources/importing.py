@@ -7,7 +7,7 @@ rejected with their reason; the good rows of the same file are kept.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -280,7 +280,9 @@ def _kind(data: bytes, name: str, format: str | None) -> str:
     return format or detected
 
 
-def _usual_order(sources: list[SourceReport], remembered: tuple[str, str] | None):
+def _usual_order(
+    sources: list[SourceReport], remembered: tuple[str, str] | None
+) -> tuple[str, str] | None:
     """The day/month order a file whose own dates could be either follows: the one the
     import's files read so far showed (if they agree), else ``remembered``, the
     workspace's last (:meth:`~asyncmon.Workspace.date_order`)."""
@@ -291,7 +293,14 @@ def _usual_order(sources: list[SourceReport], remembered: tuple[str, str] | None
 
 
 def _context(
-    schedule, courses, roster, stored, course_id, activity_id, exported_by, exported_at
+    schedule: list[dict],
+    courses: list[dict],
+    roster: list[dict],
+    stored: ClassData | None,
+    course_id: str | None,
+    activity_id: str | None,
+    exported_by: str | None,
+    exported_at: datetime | None,
 ) -> ReadContext:
     zones = {c["course_id"]: zone(c["timezone"]) for c in courses}
     activities = {(a["course_id"], a["activity_id"]) for a in schedule}
@@ -378,11 +387,13 @@ def _refuse_reactions(reactions: list[dict], refused: set[tuple[str, str]]) -> l
     return kept
 
 
-def _post_version(post: dict):
+def _post_version(post: dict) -> datetime:
     return post["edited_at"] or post["created_at"]
 
 
-def _dedupe(records: list[dict], key: tuple[str, ...], version) -> list[dict]:
+def _dedupe(
+    records: list[dict], key: tuple[str, ...], version: Callable[[dict], datetime]
+) -> list[dict]:
     """Keep one record per key (the latest version); count the others as merged."""
     groups: dict[tuple, list[dict]] = {}
     for r in records:
@@ -452,7 +463,7 @@ def _roles(roster: list[dict], stored: ClassData | None) -> dict[tuple[str, str]
     return roles
 
 
-def _check_people(posts, reactions, roles, known) -> list[dict]:
+def _check_people(posts: list[dict], reactions: list[dict], roles: dict, known: dict) -> list[dict]:
     """Warn about authors not on the roster and replies to posts not in the import."""
     unknown = []
     keys = {(p["course_id"], p["post_id"]) for p in posts} | set(known)

@@ -189,7 +189,14 @@ def _where(first: tuple[str, int, dict], name: str) -> str:
     return f"row {first[1]}" if first[0] == name else f"{first[0]} row {first[1]}"
 
 
-def _activity(name: str, row: int, v: dict[str, str], courses: dict, report: SourceReport, order):
+def _activity(
+    name: str,
+    row: int,
+    v: dict[str, str],
+    courses: dict,
+    report: SourceReport,
+    order: str | None,
+) -> tuple[dict, dict] | None:
     course_id, activity_id = v["course_id"].strip(), v["activity_id"].strip()
     for column, value in (("course_id", course_id), ("activity_id", activity_id)):
         if not value:
