@@ -190,8 +190,10 @@ def run_notebook_in_lab(browser, url: str, problems: list[str], *, timeout: floa
     page.goto(url)
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=timeout)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    # the notebook must be the current widget, or Run All Cells is greyed out
+    page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputPrompt >> nth=0")
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.click(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel:text-is('Run All Cells')")
     page.wait_for_function(
         """() => {
             const shown = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');

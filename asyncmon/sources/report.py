@@ -170,7 +170,7 @@ class ImportReport:
     def _repr_html_(self, *, limit: int = 20) -> str:
         """The report in a notebook: one row per file, then the rejections and warnings
         (at most ``limit`` of each listed), every value escaped."""
-        from .rendering import render
+        from ..rendering import render
 
         unknown = sorted({a["author_id"] for a in self.unknown_authors})
         return render("import_report.html.j2", r=self, limit=limit, unknown=unknown)
