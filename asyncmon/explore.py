@@ -158,7 +158,13 @@ def unanswered_students(data: ClassData) -> pd.DataFrame:
         .rename(columns={"parent_author": "student_id"})
         .drop_duplicates()
     )
-    given = replies.rename(columns={"author_id": "student_id"}).groupby(keys).size()
+    given = (
+        replies.rename(columns={"author_id": "student_id"})
+        .groupby(keys)
+        .size()
+        .rename("replies_given")
+        .reset_index()
+    )
     own = (
         by_students.rename(columns={"author_id": "student_id"})
         .groupby(keys)
@@ -167,9 +173,8 @@ def unanswered_students(data: ClassData) -> pd.DataFrame:
     )
     own = own.merge(answered, on=keys, how="left", indicator=True)
     own = own[own["_merge"] == "left_only"].drop(columns="_merge")
-    own["replies_given"] = (
-        own.set_index(keys).index.map(given).to_series(index=own.index).fillna(0).astype(int)
-    )
+    own = own.merge(given, on=keys, how="left")
+    own["replies_given"] = own["replies_given"].fillna(0).astype(int)
     order = data.activities[["course_id", "activity_id", "class_starts_at"]]
     own = own.merge(order, on=["course_id", "activity_id"], how="left")
     own = own.sort_values(["class_starts_at", "course_id", "activity_id", "first_post_at"])
@@ -226,10 +231,9 @@ def acknowledgement_speed(
         raise ValueError(f"by must be 'weekday', 'hour' or both, not {by!r}")
     posted = table[table["first_post_at"].notna()]
     zones = data.courses.set_index("course_id")["timezone"]
-    local = pd.Series(pd.NaT, index=posted.index, dtype=object)
-    for course, rows in posted.groupby("course_id"):
-        local.loc[rows.index] = list(rows["first_post_at"].dt.tz_convert(zones[course]))
-    local = pd.to_datetime(pd.Series([t.replace(tzinfo=None) for t in local], index=posted.index))
+    local = posted["first_post_at"].dt.tz_localize(None)  # replaced course by course:
+    for course, rows in posted.groupby("course_id"):  # each course's wall clock
+        local[rows.index] = rows["first_post_at"].dt.tz_convert(zones[course]).dt.tz_localize(None)
     timed = posted["acknowledged"].astype(bool) & posted["time_known"].astype(bool)
     frame = pd.DataFrame(
         {

@@ -207,3 +207,26 @@ def question_groups_chart(groups: pd.DataFrame, *, top: int = 8) -> go.Figure:
         margin={"l": 220},
     )
     return figure
+
+
+def acknowledgement_speed_chart(speed: pd.DataFrame, title: str = "") -> go.Figure:
+    """A dot per weekday and hour of :func:`~asyncmon.acknowledgement_speed`: its size the
+    students who first posted then, its colour the median hours until they were
+    acknowledged (grey: none of them was)."""
+    import plotly.express as px
+
+    from .explore import WEEKDAYS
+
+    return px.scatter(
+        speed,
+        x="hour",
+        y="weekday",
+        size="first_posts",
+        color="median_hours",
+        category_orders={"weekday": list(WEEKDAYS)},
+        range_x=[-0.5, 23.5],
+        color_continuous_scale="Viridis_r",
+        hover_data=["acknowledged", "share_acknowledged"],
+        labels={"hour": "hour of the first post", "median_hours": "median hours"},
+        title=plotly_text(title),
+    )
