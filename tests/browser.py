@@ -190,10 +190,22 @@ def run_notebook_in_lab(browser, url: str, problems: list[str], *, timeout: floa
     page.goto(url)
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=timeout)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
-    # the notebook must be the current widget, or Run All Cells is greyed out
-    page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputPrompt >> nth=0")
-    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.click(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel:text-is('Run All Cells')")
+    started = """() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    for attempt in range(4):  # a Run All sent before Lab has wired the kernel is lost
+        # the notebook must be the current widget, or Run All Cells is greyed out
+        page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputPrompt >> nth=0")
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(
+            ".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel:text-is('Run All Cells')"
+        )
+        try:
+            page.wait_for_function(started, timeout=30_000)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
     page.wait_for_function(
         """() => {
             const shown = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
