@@ -64,6 +64,8 @@ CODES: dict[str, str] = {
     "ASYNC-E217": "the exploration notebook is not installed",
     "ASYNC-E218": "a notebook name does not end in .ipynb",
     "ASYNC-E219": "the notebook to write exists already",
+    "ASYNC-E220": "unknown outcome of a follow-up",
+    "ASYNC-E221": "a count of students who got it is not a whole number of 0 or more",
     # tables and corrections
     "ASYNC-E301": "class data breaks the schema of its tables",
     "ASYNC-E302": "not a table of class data",

@@ -33,7 +33,16 @@ SCHEMA_VERSION = 1
 PLAN_FIELDS = ("gap", "gap_source", "feedback", "followup_kind", "followup_description")
 #: ``save_plan(expected=ANY_PLAN)``: replace whatever plan is stored (the default).
 ANY_PLAN = object()
-_ORDER = ("courses", "people", "activities", "posts", "reactions", "plans", "corrections")
+_ORDER = (
+    "courses",
+    "people",
+    "activities",
+    "posts",
+    "reactions",
+    "plans",
+    "outcomes",
+    "corrections",
+)
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError) -> WorkspaceError:
@@ -136,6 +145,7 @@ class Workspace:
                 ("posts", "WHERE NOT deleted", "posts"),
                 ("reactions", "", "reactions"),
                 ("plans", "", "plans"),
+                ("outcomes", "", "outcomes"),
                 ("corrections", "", "corrections"),
             ):
                 counts.append(
@@ -386,6 +396,69 @@ class Workspace:
                 ),
             )
 
+    def record_outcome(
+        self,
+        course_id: str,
+        activity_id: str,
+        outcome: str,
+        *,
+        note: str | None = None,
+        understood: int | None = None,
+        by: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Record, after class, how the activity's follow-up went (replaces what was
+        recorded before for that activity).
+
+        Parameters
+        ----------
+        course_id, activity_id : str
+            The activity whose class ran; it must be in the workspace.
+        outcome : str
+            ``done``, ``partly`` or ``not done``.
+        note : str, optional
+            A short note: what worked, what to do next time.
+        understood : int, optional
+            How many students showed they got it (e.g. in a quick write).
+        by : str, optional
+            Who recorded it.
+        now : datetime, optional
+            The time recorded (defaults to now).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from asyncmon import Workspace, sample_data_dir
+        >>> ws = Workspace(tempfile.mkdtemp())
+        >>> d = sample_data_dir()
+        >>> _ = ws.import_sources([d / "posts.csv"], people=d / "people.csv",
+        ...                       activities=d / "activities.csv")
+        >>> ws.record_outcome("BIO101", "w1", "partly", note="ran out of time", understood=14)
+        >>> ws.load().outcomes[["activity_id", "outcome", "understood"]].to_dict("records")
+        [{'activity_id': 'w1', 'outcome': 'partly', 'understood': 14}]
+        """
+        from .tables import OUTCOMES
+
+        if outcome not in OUTCOMES:
+            raise WorkspaceError(
+                f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}", code="ASYNC-E220"
+            )
+        if understood is not None and (
+            isinstance(understood, bool) or not isinstance(understood, int) or understood < 0
+        ):
+            raise WorkspaceError(
+                f"understood must be a whole number of students, 0 or more, not {understood!r}",
+                code="ASYNC-E221",
+            )
+        moment = format_utc(now or datetime.now(UTC))
+        note = note.strip() if isinstance(note, str) and note.strip() else None
+        with self._transaction(write=True) as con:
+            _require_activity(con, course_id, activity_id)
+            con.execute(
+                "INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (course_id, activity_id, outcome, note, understood, moment, by),
+            )
+
     def add_correction(
         self,
         course_id: str,
@@ -435,7 +508,8 @@ class Workspace:
             return con.execute("SELECT COUNT(*) FROM activities").fetchone()[0] > 0
 
     def version(self) -> tuple:
-        """A cheap mark that changes whenever an import, a plan or a correction is stored.
+        """A cheap mark that changes whenever an import, a plan, an outcome or a correction
+        is stored.
 
         A page compares it with the mark of the data it shows to know whether to read the
         workspace again.
@@ -446,6 +520,7 @@ class Workspace:
                 for sql in (
                     "SELECT COUNT(*), MAX(import_id) FROM imports",
                     "SELECT COUNT(*), MAX(updated_at) FROM plans",
+                    "SELECT COUNT(*), MAX(recorded_at) FROM outcomes",
                     "SELECT COUNT(*), MAX(created_at) FROM corrections",
                 )
             )
@@ -500,6 +575,8 @@ def _to_sql(name: str, record: dict) -> dict:
             row[column] = None if value is None or pd.isna(value) else format_utc(value)
         elif kind == "bool":
             row[column] = int(bool(value))
+        elif kind == "count":
+            row[column] = None if value is None or pd.isna(value) else int(value)
         else:
             row[column] = None if value is None or pd.isna(value) else str(value)
     return row

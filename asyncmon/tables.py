@@ -1,8 +1,9 @@
 """The canonical tables every source becomes, and their validation at the door.
 
-One class's data is a :class:`ClassData`: seven pandas DataFrames (courses, people,
-activities, posts, reactions, plans, corrections) with fixed columns and dtypes. Ids are text; every
-time is a timezone-aware UTC timestamp (shown in the course's zone by the views).
+One class's data is a :class:`ClassData`: eight pandas DataFrames (courses, people,
+activities, posts, reactions, plans, outcomes, corrections) with fixed columns and dtypes.
+Ids are text; every time is a timezone-aware UTC timestamp (shown in the course's zone by
+the views).
 Later stages (store, metrics, dashboards) trust this schema and do not re-validate.
 """
 
@@ -29,11 +30,14 @@ __all__ = [
 ]
 
 ROLES = ("student", "teacher", "assistant")
+#: How the follow-up activity went, as the teacher records it after class.
+OUTCOMES = ("done", "partly", "not done")
 STAFF_ROLES = ("teacher", "assistant")
 BODY_FORMATS = ("text", "html", "markdown")
 
 # column -> (kind, required). Kinds: id / text (pandas str), time (datetime64 UTC),
-# bool, concepts (tuple of str). Required columns have no missing values.
+# bool, count (whole number, nullable Int64), concepts (tuple of str). Required columns have
+# no missing values.
 SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
     "courses": {
         "course_id": ("id", True),
@@ -91,6 +95,15 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "created_at": ("time", True),
         "updated_at": ("time", True),
     },
+    "outcomes": {
+        "course_id": ("id", True),
+        "activity_id": ("id", True),
+        "outcome": ("text", True),
+        "note": ("text", False),
+        "understood": ("count", False),
+        "recorded_at": ("time", True),
+        "recorded_by": ("text", False),
+    },
     "corrections": {
         "course_id": ("id", True),
         "activity_id": ("id", True),
@@ -111,6 +124,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "posts": ("course_id", "post_id"),
     "reactions": ("course_id", "post_id", "person_id", "kind"),
     "plans": ("course_id", "activity_id"),
+    "outcomes": ("course_id", "activity_id"),
     "corrections": ("course_id", "activity_id", "correction_id"),
 }
 
@@ -124,6 +138,8 @@ def _series(kind: str, values: list[Any]) -> pd.Series:
         return pd.Series(pd.to_datetime(values, utc=True), dtype=TIME_DTYPE)
     if kind == "bool":
         return pd.Series([bool(v) for v in values], dtype="bool")
+    if kind == "count":
+        return pd.Series([None if _missing(v) else int(v) for v in values], dtype="Int64")
     return pd.Series([tuple(v) if not _missing(v) else () for v in values], dtype=object)
 
 
@@ -241,6 +257,13 @@ def _checked(name: str, frame: pd.DataFrame) -> _Checked:
                 "boolean",
                 values=str(series.dtype),
             )
+        elif kind == "count" and not pd.api.types.is_integer_dtype(series.dtype):
+            out.fail(
+                f"column {col} must hold whole numbers, not {series.dtype}",
+                col,
+                "whole numbers",
+                values=str(series.dtype),
+            )
         elif kind in ("id", "text") and not (
             pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
         ):
@@ -314,6 +337,18 @@ def _value_problems(name: str, frame: pd.DataFrame, out: _Checked) -> None:
             )
     if name == "posts":
         _one_of(frame, "body_format", BODY_FORMATS, out)
+    if name == "outcomes":
+        _one_of(frame, "outcome", OUTCOMES, out)
+        if "understood" in frame and pd.api.types.is_integer_dtype(frame["understood"].dtype):
+            negative = (frame["understood"] < 0).fillna(False).astype(bool)
+            if negative.any():
+                out.fail(
+                    "understood must not be negative",
+                    "understood",
+                    "0 or more",
+                    negative,
+                    frame["understood"],
+                )
 
 
 def _one_of(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], out: _Checked) -> None:
@@ -365,6 +400,11 @@ class ClassData:
     plans : DataFrame
         The teacher's plan per activity: ``course_id, activity_id, gap, gap_source,
         feedback, followup_kind, followup_description, created_at, updated_at``.
+    outcomes : DataFrame
+        How each activity's follow-up went, recorded by the teacher after class:
+        ``course_id, activity_id, outcome`` (done / partly / not done), ``note``,
+        ``understood`` (how many students showed they got it, optional), ``recorded_at``,
+        ``recorded_by``.
     corrections : DataFrame
         The teacher's corrections of the question groups, in order:
         ``course_id, activity_id, correction_id`` (``"1"``, ``"2"``... per activity),
@@ -379,6 +419,7 @@ class ClassData:
     posts: pd.DataFrame
     reactions: pd.DataFrame
     plans: pd.DataFrame
+    outcomes: pd.DataFrame
     corrections: pd.DataFrame
 
     def __repr__(self) -> str:
@@ -409,6 +450,7 @@ class ClassData:
             count(posts, "post"),
             count(len(self.reactions), "reaction"),
             count(len(self.plans), "plan"),
+            count(len(self.outcomes), "outcome"),
             count(len(self.corrections), "correction"),
         ]
 

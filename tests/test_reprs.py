@@ -32,7 +32,7 @@ def test_class_data_shows_its_totals_counted_from_the_files():
     text = repr(data)
     assert text == (
         f"ClassData(3 courses, {students} students, 21 activities, {live:,} posts, "
-        f"{reactions} reactions, 0 plans, 0 corrections)"
+        f"{reactions} reactions, 0 plans, 0 outcomes, 0 corrections)"
     )
     page = data._repr_html_()
     assert f"{live:,} posts" in page
@@ -121,6 +121,7 @@ def test_the_workspace_card_counts_what_it_holds(tmp_path):
         "posts": f"{summary.posts.sum():,}",
         "reactions": f"{summary.reactions.sum():,}",
         "plans": "0",
+        "outcomes": "0",
         "corrections": "0",
     }
     assert "(1 in all)" in ws._repr_html_()
