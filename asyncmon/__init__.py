@@ -1,8 +1,8 @@
 """asyncmon: get a teacher ready for the next class from discussion-board activity.
 
 Read a class's exports (Moodle, Canvas or the product's CSV template) into canonical
-tables, keep them in a workspace, and compute participation, acknowledgement coverage and
-recurring questions.
+tables, keep them in a workspace, and compute participation, acknowledgement coverage,
+recurring questions and who replies to whom.
 """
 
 from .coverage import (
@@ -27,6 +27,7 @@ from .explore import (
     repeat_late_posters,
     unanswered_students,
 )
+from .network import interactions, isolated
 from .participation import class_rates, participation, repeat_absentees
 from .sources.importing import ImportResult, detect_format, import_sources
 from .sources.report import ImportReport, Problem, SourceReport, StoreCounts
@@ -63,6 +64,8 @@ __all__ = [
     "coverage",
     "detect_format",
     "import_sources",
+    "interactions",
+    "isolated",
     "load_sample",
     "participation",
     "repeat_absentees",

@@ -43,6 +43,18 @@ def workspace(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def other(tmp_path_factory):
+    """The class that is not the sample (tests/other_class.py), loaded from its workspace."""
+    from asyncmon import Workspace
+
+    from .other_class import import_other_class
+
+    folder = tmp_path_factory.mktemp("other") / "ws"
+    import_other_class(folder)
+    return Workspace(folder, create=False).load()
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Chromium driven by Playwright (skips, or fails under CI, without one)."""
     from .browser import ARGS, chromium_path

@@ -13,22 +13,13 @@ import pandas as pd
 import pytest
 
 import asyncmon as am
-from asyncmon import Workspace, sample_data_dir
+from asyncmon import sample_data_dir
 from asyncmon.explore import WEEKDAYS
-
-from .other_class import import_other_class
 
 
 @pytest.fixture(scope="module")
 def sample():
     return am.load_sample()
-
-
-@pytest.fixture(scope="module")
-def other(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("other") / "ws"
-    import_other_class(folder)
-    return Workspace(folder, create=False).load()
 
 
 def test_repeat_late_posters_are_the_planted_late_students(sample):

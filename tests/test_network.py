@@ -1,0 +1,253 @@
+"""Who talks to whom (asyncmon.network): the reply pairs and the isolated students of a
+hand-made class worked out by hand, invariants on the sample and on a class that is not
+the sample checked against plain loops over the posts.
+
+Course C, activity a1 (ids: ana, ben, cleo, dora are students, tess the teacher):
+
+    p1  ana                     p2  ben  -> p1 (ana)        p3  tess -> p1 (ana)
+    p4  ana  -> p2 (ben)        p5  cleo                    p6  dora
+    p7  dora -> p6 (herself)    p8  ben  -> p5, deleted     p9  ben  -> p1 (ana)
+    p10 cleo, deleted           p11 tess -> p10 (cleo: the deleted post's author is known)
+    p12 deleted, no author      p13 ben  -> p12 (whose? unknown: not counted)
+
+Course C, activity a2: p20 ben; p21 g77 (not on the roster) -> p20 (ben); p22 ana; p23
+dora, deleted (her only post there: she did not take part).
+
+Course K, activity a1 (the same post ids as course C: a reply's parent is looked up in its
+own course): p1 zoe; p2 yan -> p1 (zoe).
+"""
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+import asyncmon as am
+from asyncmon import ClassData
+from asyncmon.tables import make_table
+
+#: (course, activity, post, parent, author, deleted)
+POSTS = [
+    ("C", "a1", "p1", None, "ana", False),
+    ("C", "a1", "p2", "p1", "ben", False),
+    ("C", "a1", "p3", "p1", "tess", False),
+    ("C", "a1", "p4", "p2", "ana", False),
+    ("C", "a1", "p5", None, "cleo", False),
+    ("C", "a1", "p6", None, "dora", False),
+    ("C", "a1", "p7", "p6", "dora", False),
+    ("C", "a1", "p8", "p5", "ben", True),
+    ("C", "a1", "p9", "p1", "ben", False),
+    ("C", "a1", "p10", None, "cleo", True),
+    ("C", "a1", "p11", "p10", "tess", False),
+    ("C", "a1", "p12", None, None, True),
+    ("C", "a1", "p13", "p12", "ben", False),
+    ("C", "a2", "p20", None, "ben", False),
+    ("C", "a2", "p21", "p20", "g77", False),
+    ("C", "a2", "p22", None, "ana", False),
+    ("C", "a2", "p23", None, "dora", True),
+    ("K", "a1", "p1", None, "zoe", False),
+    ("K", "a1", "p2", "p1", "yan", False),
+]
+PEOPLE = [
+    ("C", "ana", "Ana", "student"),
+    ("C", "ben", "Ben", "student"),
+    ("C", "cleo", "Cleo", "student"),
+    ("C", "dora", "Dora", "student"),
+    ("C", "tess", "Tess", "teacher"),
+    ("K", "zoe", "Zoë", "student"),
+    ("K", "yan", "Yan", "student"),
+]
+COLUMNS = ["course_id", "activity_id", "from_id", "to_id", "replies"]
+
+
+def tiny_class(people=PEOPLE, posts=POSTS):
+    start = pd.Timestamp("2025-03-03T09:00:00Z")
+    return ClassData.from_frames(
+        courses=make_table(
+            "courses", [{"course_id": c, "timezone": "UTC"} for c in sorted({p[0] for p in posts})]
+        ),
+        people=make_table(
+            "people",
+            [{"course_id": c, "person_id": i, "name": n, "role": r} for c, i, n, r in people],
+        ),
+        activities=make_table(
+            "activities",
+            [
+                {
+                    "course_id": c,
+                    "activity_id": a,
+                    "title": a,
+                    "due_at": start + pd.Timedelta(days=7 * k),
+                    "class_starts_at": start + pd.Timedelta(days=7 * k + 2),
+                    "concepts": (),
+                }
+                for k, (c, a) in enumerate(sorted({p[:2] for p in posts}))
+            ],
+        ),
+        posts=make_table(
+            "posts",
+            [
+                {
+                    "course_id": c,
+                    "activity_id": a,
+                    "post_id": post,
+                    "thread_id": post if parent is None else "t",
+                    "parent_id": parent,
+                    "author_id": author,
+                    "created_at": start + pd.Timedelta(hours=i),
+                    "deleted": deleted,
+                    "body": "" if deleted else f"post {post}",
+                    "body_format": "text",
+                    "source": "template",
+                }
+                for i, (c, a, post, parent, author, deleted) in enumerate(posts)
+            ],
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def data():
+    return tiny_class()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return am.load_sample()
+
+
+def test_interactions_of_the_hand_made_class(data):
+    result = am.interactions(data)
+    assert list(result.columns) == COLUMNS
+    # C a1: ben -> ana twice (p2, p9); ana -> ben (p4); tess -> ana (p3); tess -> cleo
+    # (p11, to her deleted post). Not counted: p7 (to herself), p8 (deleted), p13 (to a
+    # post of unknown author). C a2: g77 -> ben (p21: off the roster, still a node).
+    # K a1: yan -> zoe (K's p1 is zoe's, not ana's).
+    assert result.values.tolist() == [
+        ["C", "a1", "ben", "ana", 2],
+        ["C", "a1", "ana", "ben", 1],
+        ["C", "a1", "tess", "ana", 1],
+        ["C", "a1", "tess", "cleo", 1],
+        ["C", "a2", "g77", "ben", 1],
+        ["K", "a1", "yan", "zoe", 1],
+    ]
+    assert result["replies"].dtype == "int64"
+
+
+def test_interactions_filtered_by_course_and_activity(data):
+    both = am.interactions(data, activity_id="a1")
+    assert set(both["course_id"]) == {"C", "K"} and len(both) == 5
+    c = am.interactions(data, course_id="C", activity_id="a1")
+    assert c.values.tolist() == both[both["course_id"] == "C"].values.tolist()
+    assert am.interactions(data, course_id="K")["to_id"].tolist() == ["zoe"]
+    none = am.interactions(data, course_id="C", activity_id="zz")
+    assert none.empty and list(none.columns) == COLUMNS
+
+
+def test_isolated_students_of_the_hand_made_class(data):
+    result = am.isolated(data)
+    assert list(result.columns) == [
+        "course_id",
+        "activity_id",
+        "student_id",
+        "name",
+        "received_replies",
+        "gave_replies",
+    ]
+    # C a1: ana got 3 and gave 1, ben got 1 and gave 2: not isolated. dora answered only
+    # herself (0, 0); cleo got tess's reply to her deleted post and gave none (1, 0).
+    # C a2: ana posted and nobody replied (0, 0); ben got g77's reply, gave none (1, 0);
+    # dora's only post there is deleted: she did not take part. K a1: zoe got yan's reply
+    # and gave none (1, 0); yan gave one and got none (0, 1).
+    assert result.values.tolist() == [
+        ["C", "a1", "dora", "Dora", 0, 0],
+        ["C", "a1", "cleo", "Cleo", 1, 0],
+        ["C", "a2", "ana", "Ana", 0, 0],
+        ["C", "a2", "ben", "Ben", 1, 0],
+        ["K", "a1", "yan", "Yan", 0, 1],
+        ["K", "a1", "zoe", "Zoë", 1, 0],
+    ]
+    only = am.isolated(data, course_id="C", activity_id="a1")
+    assert only["student_id"].tolist() == ["dora", "cleo"]
+
+
+def test_staff_are_never_isolated_but_their_replies_count(data):
+    # tess wrote no post of her own and is not a student: she is a node, never isolated
+    pairs = am.interactions(data, course_id="C", activity_id="a1")
+    assert "tess" in set(pairs["from_id"])
+    assert "tess" not in set(am.isolated(data)["student_id"])
+    # without tess's reply to her deleted post, cleo got nothing at all
+    quiet = tiny_class(posts=[p for p in POSTS if p[2] != "p11"])
+    row = am.isolated(quiet, course_id="C", activity_id="a1").iloc[0]
+    assert (row["student_id"], row["received_replies"], row["gave_replies"]) == ("cleo", 0, 0)
+
+
+def _loop_over_posts(data):
+    """Replies per (course, activity, from, to) and who took part, from plain loops."""
+    author = {(p.course_id, p.post_id): p.author_id for p in data.posts.itertuples()}
+    pairs = Counter()
+    took_part = set()
+    for p in data.posts.itertuples():
+        if p.deleted or pd.isna(p.author_id):
+            continue
+        took_part.add((p.course_id, p.activity_id, p.author_id))
+        if pd.isna(p.parent_id):
+            continue
+        to = author.get((p.course_id, p.parent_id))
+        if to is not None and not pd.isna(to) and to != p.author_id:
+            pairs[p.course_id, p.activity_id, p.author_id, to] += 1
+    return pairs, took_part
+
+
+def _check_against_loops(data):
+    pairs, took_part = _loop_over_posts(data)
+    result = am.interactions(data)
+    assert {tuple(r[:4]): r[4] for r in result.values.tolist()} == dict(pairs)
+    assert int(result["replies"].sum()) == sum(pairs.values())
+    students = {
+        (p.course_id, p.person_id): p.name for p in data.people.itertuples() if p.role == "student"
+    }
+    received, gave = Counter(), Counter()
+    for (course, activity, a, b), n in pairs.items():
+        gave[course, activity, a] += n
+        received[course, activity, b] += n
+    expected = {
+        (c, act, s): (received[c, act, s], gave[c, act, s])
+        for c, act, s in took_part
+        if (c, s) in students and (received[c, act, s] == 0 or gave[c, act, s] == 0)
+    }
+    alone = am.isolated(data)
+    got = {
+        (r.course_id, r.activity_id, r.student_id): (r.received_replies, r.gave_replies)
+        for r in alone.itertuples()
+    }
+    assert got == expected
+    # the most isolated first within each activity
+    totals = alone["received_replies"] + alone["gave_replies"]
+    for _, group in totals.groupby([alone["course_id"], alone["activity_id"]]):
+        assert group.is_monotonic_increasing
+    return result, alone
+
+
+def test_interactions_and_isolated_match_loops_on_the_sample(sample):
+    result, alone = _check_against_loops(sample)
+    assert len(result) > 100 and len(alone) > 100
+    # student-to-student replies are participation's replies to peers, credited alike
+    p = am.participation(sample).set_index(["course_id", "activity_id", "student_id"])
+    roles = sample.people.set_index(["course_id", "person_id"])["role"].to_dict()
+    role = {
+        column: pd.Series([roles.get(k) for k in zip(result["course_id"], result[column])])
+        for column in ("from_id", "to_id")
+    }
+    peers = result[(role["from_id"] == "student") & (role["to_id"] == "student")]
+    given = peers.groupby(["course_id", "activity_id", "from_id"])["replies"].sum()
+    assert (p.loc[given.index, "replies_to_peers"] == given).all()
+    assert given.sum() == p["replies_to_peers"].sum()
+
+
+def test_interactions_and_isolated_on_a_class_that_is_not_the_sample(other):
+    result, alone = _check_against_loops(other)
+    assert set(result["activity_id"]) == {"circuits"} and len(result) > 5
+    staff = set(other.people.loc[other.people["role"] != "student", "person_id"])
+    assert set(result["from_id"]) & staff, "staff replies are in the network"
+    assert not set(alone["student_id"]) & staff
