@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .coverage import started_by, unacknowledged_students
+from .network import INTERACTION_COLUMNS, ISOLATED_COLUMNS, interactions, isolated
 from .participation import repeat_absentees
 from .snapshot import Snapshot
 from .tables import ClassData
@@ -67,8 +68,9 @@ def metrics_document(
     ----------
     data : ClassData
     activity_id : str, optional
-        Keep only this activity in ``participation``, ``activities`` and
-        ``question_groups`` (history still counts for the flags).
+        Keep only this activity in ``participation``, ``activities``,
+        ``question_groups``, ``interactions`` and ``isolated`` (history still counts for
+        the flags).
     as_of : datetime, optional
         Acknowledgement counted up to this moment (default: each class start).
     thresholds, engine, method
@@ -83,7 +85,11 @@ def metrics_document(
         ``as_of`` (the moment, or ``"class start"``), ``participation`` (one row per
         student and activity), ``activities`` (one row per activity, ``coverage`` being
         the coverage as of the moment), ``question_groups``, ``repeat_absentees``,
-        ``unacknowledged_students``.
+        ``unacknowledged_students``, ``interactions`` (replies per activity and ordered
+        pair of people: ``course_id, activity_id, from_id, to_id, replies``, see
+        :func:`~asyncmon.interactions`) and ``isolated`` (``course_id, activity_id,
+        student_id, name, received_replies, gave_replies``, see
+        :func:`~asyncmon.isolated`).
 
     Examples
     --------
@@ -93,6 +99,8 @@ def metrics_document(
     (75, 3)
     >>> doc["activities"][0]["verdict"]
     'homework'
+    >>> doc["isolated"][0]["name"], doc["isolated"][0]["received_replies"]
+    ('Mei Lin Chen', 0)
     """
     snap = snapshot or Snapshot(
         data, now=as_of, thresholds=thresholds, method=method, engine=engine, known_only=False
@@ -109,6 +117,8 @@ def metrics_document(
         thresholds=thresholds,
         table=table[["course_id", "activity_id", "student_id", "name", "status"]],
     )
+    pairs = interactions(data, activity_id=activity_id)
+    alone = isolated(data, activity_id=activity_id)
     if activity_id is not None:
         table = table[table["activity_id"] == activity_id]
         summary = summary[summary["activity_id"] == activity_id]
@@ -121,6 +131,8 @@ def metrics_document(
         "question_groups": _records(groups, list(groups.columns)),
         "repeat_absentees": _records(absentees, list(absentees.columns)),
         "unacknowledged_students": _records(overlooked, list(overlooked.columns)),
+        "interactions": _records(pairs, INTERACTION_COLUMNS),
+        "isolated": _records(alone, ISOLATED_COLUMNS),
     }
 
 

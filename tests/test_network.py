@@ -17,6 +17,7 @@ Course K, activity a1 (the same post ids as course C: a reply's parent is looked
 own course): p1 zoe; p2 yan -> p1 (zoe).
 """
 
+import json
 from collections import Counter
 
 import pandas as pd
@@ -251,3 +252,35 @@ def test_interactions_and_isolated_on_a_class_that_is_not_the_sample(other):
     staff = set(other.people.loc[other.people["role"] != "student", "person_id"])
     assert set(result["from_id"]) & staff, "staff replies are in the network"
     assert not set(alone["student_id"]) & staff
+
+
+def test_the_metrics_document_has_the_network_of_the_activity(data):
+    from asyncmon.metrics import metrics_document
+
+    doc = metrics_document(data, activity_id="a1", method="tfidf")
+    # a1 in both courses, as the other keys filter it (ids repeat across courses)
+    assert [list(r.values()) for r in doc["interactions"]] == [
+        ["C", "a1", "ben", "ana", 2],
+        ["C", "a1", "ana", "ben", 1],
+        ["C", "a1", "tess", "ana", 1],
+        ["C", "a1", "tess", "cleo", 1],
+        ["K", "a1", "yan", "zoe", 1],
+    ]
+    assert all(list(r) == COLUMNS for r in doc["interactions"])
+    assert doc["isolated"] == [
+        {
+            "course_id": c,
+            "activity_id": "a1",
+            "student_id": s,
+            "name": n,
+            "received_replies": got,
+            "gave_replies": gave,
+        }
+        for c, s, n, got, gave in [
+            ("C", "dora", "Dora", 0, 0),
+            ("C", "cleo", "Cleo", 1, 0),
+            ("K", "yan", "Yan", 0, 1),
+            ("K", "zoe", "Zoë", 1, 0),
+        ]
+    ]
+    json.dumps(doc)  # plain values only
