@@ -53,6 +53,7 @@ class Brief:
     verdict: str
     failed_checks: list[str]
     warnings: list[str] = field(default_factory=list)
+    last_time: list[tuple[str, str]] = field(default_factory=list)
 
     def to_markdown(self) -> str:
         """The brief as Markdown (student text escaped)."""
@@ -67,6 +68,9 @@ class Brief:
         out += [f"**Verdict: {self.verdict}.**", ""]
         out += [f"- {reason}" for reason in self.failed_checks]
         out += [f"- ⚠ {w}" for w in self.warnings]
+        if self.last_time:
+            out += ["", "## Since last time", ""]
+            out += [f"- **{md(k)}:** {md(v)}" for k, v in self.last_time]
         out += ["", "## The numbers", "", "| | |", "|---|---|"]
         out += [f"| {md(k)} | {md(v)} |" for k, v in self.numbers]
         if self.missing:
@@ -160,6 +164,7 @@ def pre_class_brief(
     table: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
     concepts: list[tuple[str, int]] | None = None,
+    recurrence: pd.DataFrame | None = None,
 ) -> Brief:
     """Compute the pre-class brief of one activity.
 
@@ -181,6 +186,10 @@ def pre_class_brief(
     concepts : list of (str, int), optional
         :func:`~asyncmon.questions.concept_counts` of this activity, already computed
         (a page passes what its :class:`~asyncmon.snapshot.Snapshot` holds).
+    recurrence : DataFrame, optional
+        :func:`~asyncmon.followup.gap_recurrence` rows holding this activity's, already
+        computed: the brief says how the previous activity's follow-up went and whether
+        its gap came back.
 
     Returns
     -------
@@ -247,7 +256,12 @@ def pre_class_brief(
                 "rest on likes whose time the source does not give",
             )
         )
+    if recurrence is None:
+        from .followup import gap_recurrence
+
+        recurrence = gap_recurrence(data, course_id=course_id, activity_id=activity_id)
     return Brief(
+        last_time=last_time(recurrence, course_id, activity_id),
         course=course_label(course_id, course["title"]),
         activity=f"{activity_id} {activity['title']}",
         timezone=tz,
@@ -300,6 +314,42 @@ def pre_class_brief(
         failed_checks=list(s["failed_checks"]),
         warnings=[s["planning_warning"]] if isinstance(s["planning_warning"], str) else [],
     )
+
+
+def last_time(recurrence: pd.DataFrame, course_id: str, activity_id: str) -> list[tuple[str, str]]:
+    """What the brief and the page say about the course's previous activity: its gap,
+    how its follow-up went, whether the gap came back. Empty when there is nothing to say
+    (a first activity, or no plan and no outcome recorded for the previous one)."""
+    from .followup import recurrence_text
+
+    mine = recurrence[
+        (recurrence["course_id"] == course_id) & (recurrence["activity_id"] == activity_id)
+    ]
+    if mine.empty:
+        return []
+    r = mine.iloc[0]
+    previous = r["previous_activity_id"]
+    if not isinstance(previous, str):
+        return []
+    out = []
+    if isinstance(r["previous_gap"], str):
+        source = {"question-group": "question", "concept": "concept"}.get(
+            r["previous_gap_source"], "in the teacher's words"
+        )
+        out.append((f"Gap chosen in {previous}", f"{r['previous_gap']} ({source})"))
+    if isinstance(r["previous_outcome"], str):
+        told = [f"{r['previous_outcome']}"]
+        if not pd.isna(r["previous_understood"]):
+            told.append(f"{count(int(r['previous_understood']), 'student')} showed they got it")
+        if isinstance(r["previous_outcome_note"], str):
+            told.append(r["previous_outcome_note"])
+        out.append(("Follow-up in class", "; ".join(told)))
+    elif out:
+        out.append(("Follow-up in class", "outcome not recorded yet"))
+    said = recurrence_text(r.to_dict())
+    if said:
+        out.append(("Did the gap come back?", said[0].upper() + said[1:]))
+    return out
 
 
 def _plan_value(plan: Any, column: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +51,7 @@ from .serving import (  # noqa: F401  (the server's names, where they used to be
 )
 from .snapshot import Snapshot
 from .store import Workspace
+from .tables import OUTCOMES
 
 __all__ = ["PreClassDashboard", "build_app"]
 
@@ -83,12 +84,14 @@ class _Ahead:
         snapshot: Snapshot,
         keys: list[tuple[str, str]],
         *,
-        drop: tuple[str, str] | None = None,
+        drop: Collection[tuple[str, str]] | None = None,
     ) -> None:
         with self._cond:
             self._generation += 1
             self._snapshot = snapshot
-            self._done = {} if drop is None else {k: v for k, v in self._done.items() if k != drop}
+            self._done = (
+                {} if drop is None else {k: v for k, v in self._done.items() if k not in drop}
+            )
             self._errors.clear()
             self._todo = deque(k for k in keys[:MAX_AHEAD] if k not in self._done)
             self._cond.notify_all()
@@ -258,6 +261,28 @@ class PreClassDashboard:
             children=[self.load_theirs, self.overwrite],
             layout=w.Layout(display="none"),
         )
+        self.outcome = widget(
+            w.Dropdown,
+            "asyncmon-outcome",
+            description="Follow-up",
+            options=[("— not recorded —", "")] + [(o, o) for o in OUTCOMES],
+        )
+        self.outcome_note = widget(
+            w.Text,
+            "asyncmon-outcome-note",
+            description="Note",
+            placeholder="what worked, what to change",
+            layout=w.Layout(width="90%"),
+        )
+        self.understood = widget(
+            w.Text,
+            "asyncmon-outcome-understood",
+            description="Got it",
+            placeholder="how many students showed they got it (optional)",
+            layout=w.Layout(width="60%"),
+        )
+        self.save_outcome = widget(w.Button, "asyncmon-outcome-save", description="Save outcome")
+        self.outcome_saved = widget(w.Label, "asyncmon-outcome-saved")
         self.verdict = widget(w.HTML, "asyncmon-verdict")
         self.brief = widget(w.HTML, "asyncmon-brief")
 
@@ -266,6 +291,7 @@ class PreClassDashboard:
         self.save.on_click(self._on_save)
         self.load_theirs.on_click(self._on_load_theirs)
         self.overwrite.on_click(self._on_overwrite)
+        self.save_outcome.on_click(self._on_save_outcome)
 
         section = lambda title: w.HTML(section_html(title))  # noqa: E731
         self.content = widget(
@@ -285,6 +311,11 @@ class PreClassDashboard:
                 self.description,
                 w.HBox([self.save, self.saved]),
                 self.conflict,
+                section("After class: how did the follow-up go?"),
+                self.outcome,
+                self.outcome_note,
+                self.understood,
+                w.HBox([self.save_outcome, self.outcome_saved]),
                 self.verdict,
                 self.brief,
             ],
@@ -317,9 +348,9 @@ class PreClassDashboard:
         keys += [_next_class(group, moment) for _, group in acts.groupby("course_id")]
         return list(dict.fromkeys(keys + near))
 
-    def _start_ahead(self, *, drop: tuple[str, str] | None = None) -> None:
+    def _start_ahead(self, *, drop: Collection[tuple[str, str]] | None = None) -> None:
         """Compute views from the current snapshot: all of them again, or, with ``drop``,
-        only that activity's (the others do not depend on what changed there)."""
+        only those activities' (the others do not depend on what changed there)."""
         first = (self.course.value, self.activity.value)
         keys = self._ahead_keys(first) if self.ahead else [first]
         self._worker.restart(self.snapshot, keys, drop=drop)
@@ -398,6 +429,11 @@ class PreClassDashboard:
         self.description.value = plan.get("followup_description") or ""
         self.saved.value = "Saved plan loaded." if plan else "No plan saved yet."
         self.conflict.layout.display = "none"
+        done = view.outcome
+        self.outcome.value = done.get("outcome") or ""
+        self.outcome_note.value = done.get("note") or ""
+        self.understood.value = "" if done.get("understood") is None else str(done["understood"])
+        self.outcome_saved.value = "Outcome recorded." if done else ""
 
     # -- changes ------------------------------------------------------------------------
 
@@ -438,10 +474,14 @@ class PreClassDashboard:
         return True
 
     def _changed(self, key: tuple[str, str]) -> None:
-        """This activity's plan or groups changed: read the workspace, recompute its view
-        (the other activities' views do not depend on it and are kept)."""
+        """This activity's plan, outcome or groups changed: read the workspace, recompute
+        its view and its course's next activity's (which says whether the gap came back
+        and how the follow-up went); the other views do not depend on it and are kept."""
         self._read()
-        self._start_ahead(drop=key)
+        course = self.data.activities[self.data.activities["course_id"] == key[0]]
+        order = list(course.sort_values(["class_starts_at", "activity_id"])["activity_id"])
+        after = order[order.index(key[1]) + 1 :][:1] if key[1] in order else []
+        self._start_ahead(drop={key} | {(key[0], a) for a in after})
         self.refresh()
 
     @property
@@ -477,6 +517,24 @@ class PreClassDashboard:
             return
         self._changed(key)
         self.saved.value = "Plan saved."
+
+    def _on_save_outcome(self, _button=None) -> None:
+        key = (self.course.value, self.activity.value)
+        if not self.outcome.value:
+            self.outcome_saved.value = "Choose done, partly or not done first."
+            return
+        told = self.understood.value.strip()
+        if told and not (told.isdigit() and told.isascii()):
+            self.outcome_saved.value = f"'{told}' is not a number of students: write e.g. 12."
+            return
+        self.workspace.record_outcome(
+            *key,
+            self.outcome.value,
+            note=self.outcome_note.value,
+            understood=int(told) if told else None,
+        )
+        self._changed(key)
+        self.outcome_saved.value = "Outcome saved."
 
     def _on_overwrite(self, _button=None) -> None:
         self._on_save(overwrite=True)

@@ -49,6 +49,10 @@ ACTIVITY_FIELDS = [
     "planning_warning",
     "verdict",
     "failed_checks",
+    "previous_gap",
+    "previous_gap_recurred",
+    "previous_gap_students",
+    "previous_outcome",
 ]
 
 
@@ -82,14 +86,16 @@ def metrics_document(
     Returns
     -------
     dict
-        ``as_of`` (the moment, or ``"class start"``), ``participation`` (one row per
-        student and activity), ``activities`` (one row per activity, ``coverage`` being
-        the coverage as of the moment), ``question_groups``, ``repeat_absentees``,
-        ``unacknowledged_students``, ``interactions`` (replies per activity and ordered
-        pair of people: ``course_id, activity_id, from_id, to_id, replies``, see
-        :func:`~asyncmon.interactions`) and ``isolated`` (``course_id, activity_id,
-        student_id, name, received_replies, gave_replies``, see
-        :func:`~asyncmon.isolated`).
+        ``as_of`` (the moment, or ``"class start"``), ``participation`` (one row per student
+        and activity), ``activities`` (one row per activity, ``coverage`` being the coverage
+        as of the moment; ``previous_gap``, ``previous_gap_recurred``,
+        ``previous_gap_students`` and ``previous_outcome`` close the loop on the course's
+        previous activity, see :func:`~asyncmon.followup.gap_recurrence`),
+        ``question_groups``, ``repeat_absentees``, ``unacknowledged_students``,
+        ``interactions`` (replies per activity and ordered pair of people: ``course_id,
+        activity_id, from_id, to_id, replies``, see :func:`~asyncmon.interactions`) and
+        ``isolated`` (``course_id, activity_id, student_id, name, received_replies,
+        gave_replies``, see :func:`~asyncmon.isolated`).
 
     Examples
     --------
@@ -106,7 +112,9 @@ def metrics_document(
         data, now=as_of, thresholds=thresholds, method=method, engine=engine, known_only=False
     )
     table = snap.table(None, as_of)
-    summary = snap.summary(None, as_of).copy()
+    summary = snap.summary(None, as_of).merge(
+        snap.recurrence(None, activity_id), on=["course_id", "activity_id"], how="left"
+    )
     groups = snap.groups(None, activity_id)
     moment = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC")
     history = started_by(table, data.activities, moment)  # by course: ids repeat across courses
@@ -145,7 +153,7 @@ def _plain(value: Any) -> Any:
         return None if pd.isna(value) else value.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if hasattr(value, "item"):
         value = value.item()

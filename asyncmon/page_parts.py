@@ -66,11 +66,24 @@ def card_html(title: str, value: str) -> str:
 
 
 def top_html(
-    title: str, timing: str, warning: str | None, cards: list[tuple[str, str, str]]
+    title: str,
+    timing: str,
+    warning: str | None,
+    cards: list[tuple[str, str, str]],
+    last_time: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The activity's title, its timing, the planning warning and the figure cards
+    """The activity's title, its timing, the planning warning, what happened since the
+    course's previous activity (``div.asyncmon-last-time``) and the figure cards
     (``(css, title, value)``: each card is ``div.asyncmon-card.asyncmon-<css>``)."""
-    return macro(_PARTS, "top", title=title, timing=timing, warning=warning, cards=cards)
+    return macro(
+        _PARTS,
+        "top",
+        title=title,
+        timing=timing,
+        warning=warning,
+        cards=cards,
+        last_time=list(last_time),
+    )
 
 
 def charts_html(heatmap_svg: str, timeline_svg: str) -> str:
@@ -145,14 +158,28 @@ def verdict_html(verdict: str, failed_checks: list[str]) -> str:
     return macro(_PARTS, "verdict", text=verdict, failed_checks=failed_checks)
 
 
-def brief_links_html(brief_html: str, brief_markdown: str, stem: str) -> str:
-    """Links that download the brief as HTML and as Markdown (``stem``.html / .md)."""
+def brief_links_html(
+    brief_html: str, brief_markdown: str, stem: str, student_post: str = ""
+) -> str:
+    """Links that download the brief as HTML and as Markdown (``stem``.html / .md), then
+    the post for the students, to read and to download (``stem``-students.txt)."""
     as_html = download_link("Download the brief (HTML)", brief_html, f"{stem}.html", "text/html")
     as_markdown = download_link(
         "Download the brief (Markdown)", brief_markdown, f"{stem}.md", "text/markdown"
     )
+    for_students = download_link(
+        "Download the post for students (text)",
+        student_post,
+        f"{stem}-students.txt",
+        "text/plain",
+    )
     return macro(
-        _PARTS, "brief_links", html_link=Markup(as_html), markdown_link=Markup(as_markdown)
+        _PARTS,
+        "brief_links",
+        html_link=Markup(as_html),
+        markdown_link=Markup(as_markdown),
+        students_link=Markup(for_students),
+        student_post=student_post,
     )
 
 

@@ -12,10 +12,11 @@ from datetime import datetime
 
 import pandas as pd
 
-from .brief import pre_class_brief
+from .brief import last_time, pre_class_brief
 from .charts import acknowledgement_timeline_svg, participation_heatmap_svg
 from .coverage import acknowledgement_queue, started_by, unacknowledged_students
 from .errors import WorkspaceError
+from .followup import student_post
 from .formatting import hours, local_time, span
 from .group_editor import missed_posts
 from .page_parts import (
@@ -82,6 +83,9 @@ class ActivityView:
     timeline_svg: str
     charts_html: str
     plan: dict
+    outcome: dict
+    last_time: list[tuple[str, str]]
+    student_post: str
     verdict: str
     failed_checks: list[str]
     verdict_html: str
@@ -169,6 +173,17 @@ def activity_view(
     plan = (
         {f: saved[f] if isinstance(saved[f], str) else None for f in PLAN_FIELDS} if saved else {}
     )
+    outcomes = course.outcomes.set_index("activity_id")
+    outcome = (
+        {
+            k: (None if pd.isna(v) else int(v) if k == "understood" else v)
+            for k, v in outcomes.loc[activity_id, ["outcome", "note", "understood"]].items()
+        }
+        if activity_id in outcomes.index
+        else {}
+    )
+    recurrence = snap.recurrence(course_id, activity_id)
+    since = last_time(recurrence, course_id, activity_id)
     names = dict(zip(course.people["person_id"], course.people["name"]))
     brief = pre_class_brief(
         course,
@@ -180,11 +195,13 @@ def activity_view(
         table=table,
         summary=summary,
         concepts=concepts,
+        recurrence=recurrence,
     )
     queue = acknowledgement_queue(course, table, course_id, activity_id, thresholds=thresholds)
     overlooked_names = sorted(overlooked["name"])
     absentees = [f"{a.name} (missed {', '.join(a.missed_activities)})" for a in absent.itertuples()]
     brief_markdown, brief_html = brief.to_markdown(), brief.to_html()
+    post = student_post(course, course_id, activity_id, groups=groups, method=snap.method)
     title = f"{activity_id} · {activity['title']}"
     warning = s["planning_warning"] if isinstance(s["planning_warning"], str) else None
     missing = sorted(mine.loc[mine["status"] == "missing", "name"])
@@ -217,6 +234,7 @@ def activity_view(
                 ("median", "Median time to acknowledgement", median_hours),
                 ("main-gap", "Main gap", main_gap),
             ],
+            since,
         ),
         queue=queue,
         overlooked=overlooked_names,
@@ -230,12 +248,15 @@ def activity_view(
         timeline_svg=timeline,
         charts_html=charts_html(heatmap, timeline),
         plan=plan,
+        outcome=outcome,
+        last_time=since,
+        student_post=post,
         verdict=s["verdict"],
         failed_checks=list(s["failed_checks"]),
         verdict_html=verdict_html(s["verdict"], list(s["failed_checks"])),
         brief_markdown=brief_markdown,
         brief_html=brief_html,
         brief_links_html=brief_links_html(
-            brief_html, brief_markdown, f"brief-{course_id}-{activity_id}"
+            brief_html, brief_markdown, f"brief-{course_id}-{activity_id}", post
         ),
     )

@@ -128,6 +128,22 @@ class Snapshot:
             ),
         )
 
+    def recurrence(self, course_id: str | None, activity_id: str | None = None) -> pd.DataFrame:
+        """:func:`~asyncmon.followup.gap_recurrence` of a course (``None``: every course),
+        optionally of one activity, from the question groups this snapshot holds."""
+        from .followup import gap_recurrence
+
+        return self._once(
+            ("recurrence", course_id, activity_id),
+            lambda: gap_recurrence(
+                self.course(course_id),
+                course_id=course_id,
+                activity_id=activity_id,
+                method=self.method,
+                groups_of=lambda c, a: self.groups(c, a),
+            ),
+        )
+
     def concepts(self, course_id: str, activity_id: str) -> list[tuple[str, int]]:
         """Concepts the activity's questions name, with how many students asked."""
         from .questions import concept_counts
