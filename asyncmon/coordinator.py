@@ -26,7 +26,7 @@ from .pseudonyms import Pseudonymizer, workspace_secret
 from .rendering import Markup, macro
 from .snapshot import Snapshot
 from .store import Workspace
-from .tables import ClassData
+from .tables import OUTCOMES, ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = ["by_course", "by_teacher", "coordinator_table", "publish_html", "build_coordinator_app"]
@@ -58,7 +58,10 @@ def coordinator_table(
         median_hours_to_acknowledgement, overlooked_share`` (share of the students who took
         part before class not acknowledged in any of their last ``last_k`` activities up to
         this one), ``planning_hours, planning_hours_left, verdict, failed``
-        (failed checks: monitoring, main gap, feedback, follow-up), ``failed_checks``.
+        (failed checks: monitoring, main gap, feedback, follow-up), ``failed_checks``,
+        ``outcome`` (how the follow-up went, as the teacher recorded it after class: done /
+        partly / not done, or None) and ``understood`` (how many students showed they got
+        it, or None).
     overlooked : DataFrame
         ``course_id, activity_id, student_id`` of those overlooked students.
     """
@@ -87,6 +90,11 @@ def coordinator_table(
     out["failed"] = [
         [label for column, label in CHECKS.items() if not row[column]] for _, row in out.iterrows()
     ]
+    out = out.merge(
+        data.outcomes[["course_id", "activity_id", "outcome", "understood"]],
+        on=["course_id", "activity_id"],
+        how="left",
+    )
     columns = [
         "course_id",
         "course_title",
@@ -103,6 +111,8 @@ def coordinator_table(
         "verdict",
         "failed",
         "failed_checks",
+        "outcome",
+        "understood",
     ]
     return out[columns], overlooked
 
@@ -128,6 +138,7 @@ def _rollup(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
                 "planning_hours": g["planning_hours"].mean(),
                 "asynchronous_share": (g["verdict"] == "asynchronous learning").mean(),
                 "homework_share": (g["verdict"] == "homework").mean(),
+                "followups_done": _followups(g["outcome"]),
                 "most_failed": ", ".join(f"{name} ({n})" for name, n in failed.most_common(2)),
             }
         )
@@ -228,6 +239,7 @@ ROLLUP_COLUMNS = {
     "asynchronous learning": lambda r: percent(r["asynchronous_share"]),
     "homework": lambda r: percent(r["homework_share"]),
     "most failed checks": lambda r: r["most_failed"] or "—",
+    "follow-ups (after class)": lambda r: r["followups_done"],
 }
 ACTIVITY_COLUMNS = {
     "week": lambda r: r["week"],
@@ -239,7 +251,24 @@ ACTIVITY_COLUMNS = {
     "planning window": lambda r: hours(r["planning_hours"]),
     "verdict": lambda r: r["verdict"],
     "failed checks": lambda r: ", ".join(r["failed"]) or "—",
+    "follow-up (after class)": lambda r: _outcome(r["outcome"], r["understood"]),
 }
+
+
+def _followups(outcomes: pd.Series) -> str:
+    """``"2 done, 1 partly of 3 recorded"``, or ``"none recorded"``."""
+    told = outcomes.dropna()
+    if told.empty:
+        return "none recorded"
+    counts = told.value_counts()
+    said = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if o in counts)
+    return f"{said} of {len(told)} recorded"
+
+
+def _outcome(outcome: object, understood: object) -> str:
+    if not isinstance(outcome, str):
+        return "—"
+    return outcome + ("" if pd.isna(understood) else f" ({understood} got it)")
 
 
 def course_drilldown_html(

@@ -56,6 +56,26 @@ def test_course_figures_match_the_planted_facts(workspace):
     assert courses.loc["BIO101", "teachers"] == "Marta Kowalska"
 
 
+def test_the_outcomes_recorded_after_class_reach_the_coordinator(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    options = sample_import_options()
+    ws.import_sources(options.pop("files"), **options)
+    ws.record_outcome("BIO101", "w1", "done", understood=20)
+    ws.record_outcome("BIO101", "w2", "partly", note="ran short")
+    ws.record_outcome("BIO101", "w3", "done")
+    table, _ = coordinator_table(ws.load())
+    rows = table.set_index(["course_id", "activity_id"])
+    assert rows.loc[("BIO101", "w1"), "outcome"] == "done"
+    assert rows.loc[("BIO101", "w1"), "understood"] == 20
+    assert rows.loc[("BIO101", "w2"), "outcome"] == "partly"
+    assert rows[["outcome"]].isna().sum().iloc[0] == len(rows) - 3
+    courses = by_course(table).set_index("course_id")
+    assert courses.loc["BIO101", "followups_done"] == "2 done, 1 partly of 3 recorded"
+    assert courses.loc["HIS210", "followups_done"] == "none recorded"
+    page = publish_html(ws)
+    assert "done (20 got it)" in page and "2 done, 1 partly of 3 recorded" in page
+
+
 def test_pseudonyms_are_stable_secret_and_per_workspace(workspace, tmp_path):
     secret = workspace_secret(workspace.path)
     assert workspace_secret(workspace.path) == secret and len(secret) == 32
