@@ -11,7 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import STATUS_COLOURS, STATUS_WORDS
+from .charts import SERIES_COLOURS, STATUS_COLOURS, STATUS_MARKS, STATUS_WORDS
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
@@ -62,6 +62,7 @@ def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.F
     grid = grid.sort_index(ascending=False)
     z = grid.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
     text = grid.apply(lambda col: col.map(_STATUS_LABELS)).fillna("").to_numpy()
+    marks = grid.apply(lambda col: col.map(STATUS_MARKS)).fillna("").to_numpy()
     n = len(STATUS_COLOURS)
     scale = []
     for i, colour in enumerate(STATUS_COLOURS.values()):
@@ -71,16 +72,18 @@ def participation_heatmap(table: pd.DataFrame, activities: pd.DataFrame) -> go.F
             z=z,
             x=order,
             y=[plotly_text(name) for name in grid.index],
-            text=text,
+            text=marks,  # each cell's status mark: not by colour alone
+            texttemplate="%{text}",
+            customdata=text,
             zmin=-0.5,
             zmax=n - 0.5,
             colorscale=scale,
             xgap=2,
             ygap=2,
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>",
             colorbar={
                 "tickvals": list(range(n)),
-                "ticktext": list(_STATUS_LABELS.values()),
+                "ticktext": [f"{STATUS_MARKS[s]} {w}" for s, w in _STATUS_LABELS.items()],
                 "title": {"text": "status"},
             },
         )
@@ -117,16 +120,13 @@ def acknowledgement_timeline(table: pd.DataFrame, activity: pd.Series) -> go.Fig
     posted = table["first_post_at"].dropna().sort_values()
     acked = table.loc[table["acknowledged"], "acknowledged_at"].dropna().sort_values()
     figure = go.Figure()
-    for name, times, colour in (
-        ("took part", posted, "#1565c0"),
-        ("acknowledged", acked, "#2e7d32"),
-    ):
+    for name, times, dash in (("took part", posted, "solid"), ("acknowledged", acked, "dot")):
         figure.add_trace(
             go.Scatter(
                 x=times,
                 y=list(range(1, len(times) + 1)),
                 mode="lines",
-                line={"shape": "hv", "color": colour},
+                line={"shape": "hv", "color": SERIES_COLOURS[name], "dash": dash},
                 name=name,
             )
         )
@@ -164,7 +164,13 @@ def coverage_chart(
         go.Bar(
             x=ordered["activity_id"],
             y=ordered["coverage_before_class"],
-            marker_color=["#2e7d32" if ok else "#c62828" for ok in ordered["coverage_ok"]],
+            # enough coverage in blue, too little in vermillion and hatched (not by colour
+            # alone); the dashed line marks what is needed
+            marker_color=[
+                STATUS_COLOURS["on_time"] if ok else STATUS_COLOURS["after_class"]
+                for ok in ordered["coverage_ok"]
+            ],
+            marker_pattern_shape=["" if ok else "/" for ok in ordered["coverage_ok"]],
             hovertemplate="%{x}: %{y:.0%} acknowledged before class<extra></extra>",
         )
     )
