@@ -82,6 +82,7 @@ class Brief:
                 out.append(
                     f"{q['rank']}. **{md(q['name'])}** ({q['status']}, waiting "
                     f"{q['waiting']}){streak}: “{md(q['snippet'])}”"
+                    + (f" <{q['link']}>" if q["link"] else "")
                 )
         else:
             out.append("Everyone who took part has been acknowledged.")
@@ -278,6 +279,7 @@ def pre_class_brief(
                 "waiting": hours(q.waiting_hours),
                 "streak": int(q.unacknowledged_streak),
                 "snippet": q.snippet,
+                "link": q.link,
             }
             for q in queue.head(queue_size).itertuples()
         ],

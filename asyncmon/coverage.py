@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import engine as _engine
 from .participation import PARTICIPATION_COLUMNS, _with_names
+from .sources.links import post_url
 from .tables import ClassData
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -404,7 +405,9 @@ def acknowledgement_queue(
     DataFrame
         ``rank, student_id, name, status, first_post_at, waiting_hours`` (from the first
         post to the moment), ``unacknowledged_streak``, ``post_id`` and ``snippet`` (the
-        start of their first post, plain text), ``posts``.
+        start of their first post, plain text), ``posts``, ``link`` (that post's address
+        in the LMS when the schedule gives the activity's ``url``, else None; see
+        :func:`~asyncmon.sources.links.post_url`).
 
     Examples
     --------
@@ -446,6 +449,13 @@ def acknowledgement_queue(
     waiting["snippet"] = (
         waiting["student_id"].map(first["body"]).map(lambda text: _snippet(text, snippet_chars))
     )
+    address = acts.set_index("activity_id").loc[activity_id, "url"]
+    waiting["link"] = [
+        post_url(address, first.at[a, "source"], first.at[a, "thread_id"], first.at[a, "post_id"])
+        if a in first.index
+        else None
+        for a in waiting["student_id"]
+    ]
     waiting = waiting.sort_values(
         ["unacknowledged_streak", "first_post_at", "student_id"], ascending=[False, True, True]
     )
@@ -462,6 +472,7 @@ def acknowledgement_queue(
             "post_id",
             "snippet",
             "posts",
+            "link",
         ]
     ].reset_index(drop=True)
 

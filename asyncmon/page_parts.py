@@ -110,6 +110,7 @@ def queue_html(queue: pd.DataFrame, *, limit: int = 10) -> str:
                 else ""
             ),
             "snippet": q.snippet,
+            "link": getattr(q, "link", None),
         }
         for q in queue.head(limit).itertuples()
     ]

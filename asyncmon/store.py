@@ -123,6 +123,7 @@ class Workspace:
         with closing(self._connect()) as con, con:
             for statement in _ddl():
                 con.execute(statement)
+            _add_new_columns(con)
             con.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -550,6 +551,16 @@ class Workspace:
             [(i, pd.Timestamp(t), json.loads(f), json.loads(r)) for i, t, f, r in rows],
             columns=["import_id", "imported_at", "files", "report"],
         )
+
+
+def _add_new_columns(con: sqlite3.Connection) -> None:
+    """A workspace made by an earlier version gets the optional columns added since (as
+    empty), so its class reads as before."""
+    for name in _ORDER:
+        have = {row[1] for row in con.execute(f"PRAGMA table_info({name})")}
+        for column in SCHEMAS[name]:
+            if column not in have:
+                con.execute(f'ALTER TABLE {name} ADD COLUMN "{column}"')
 
 
 def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str) -> None:

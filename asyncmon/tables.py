@@ -57,6 +57,7 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "due_at": ("time", True),
         "class_starts_at": ("time", True),
         "concepts": ("concepts", True),
+        "url": ("text", False),
     },
     "posts": {
         "course_id": ("id", True),
@@ -385,7 +386,8 @@ class ClassData:
         are the roster.
     activities : DataFrame
         ``course_id, activity_id, title, due_at, class_starts_at`` (UTC), ``concepts``
-        (tuple of the concepts the teacher tracks).
+        (tuple of the concepts the teacher tracks), ``url`` (the discussion's address in
+        the LMS, optional).
     posts : DataFrame
         ``course_id, activity_id, post_id, thread_id, parent_id`` (missing for a thread's
         first post), ``author_id`` (missing only on some deleted posts), ``created_at,

@@ -60,6 +60,7 @@ def _activity_rows(plan: _ClassPlan) -> Iterator[tuple[str, ...]]:
             act.course.timezone,
             act.course.title,
             ";".join(act.topic.concepts),
+            f"https://lms.example.edu/{act.course.course_id.lower()}/forum/{act.topic.activity_id}",
         )
 
 

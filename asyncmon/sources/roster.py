@@ -12,11 +12,12 @@ from functools import partial
 from .._times import parse_time, zone
 from ..tables import SCHEMAS
 from ._csv import date_order, read_records
+from .links import WEB_ADDRESS
 from .report import SourceReport
 
 PEOPLE_COLUMNS = tuple(SCHEMAS["people"])  # a people file is the canonical table
 ACTIVITY_COLUMNS = ("course_id", "activity_id", "title", "due_at", "class_starts_at", "timezone")
-ACTIVITY_OPTIONAL = ("course_title", "concepts")
+ACTIVITY_OPTIONAL = ("course_title", "concepts", "url")
 
 # Role names as LMSs spell them, mapped to the product's three roles.
 _ROLE_NAMES = {
@@ -99,7 +100,9 @@ def read_activities(
     """Read an activities (schedule) file.
 
     Columns ``course_id, activity_id, title, due_at, class_starts_at, timezone`` and
-    optional ``course_title, concepts`` (separated by ``;``). Times are local wall-clock
+    optional ``course_title, concepts`` (separated by ``;``) and ``url`` (the
+    discussion's address in the LMS: an ``http(s)://`` address, else it is left out with
+    a warning and the activity kept). Times are local wall-clock
     times in ``timezone`` (``2025-03-09 23:59``) or ISO 8601 with an offset.
 
     Spreadsheet dates (``16/02/2025 14:15``) are read day or month first as
@@ -237,6 +240,16 @@ def _activity(
         )
         return None
     concepts = tuple(c.strip() for c in v.get("concepts", "").split(";") if c.strip())
+    url = v.get("url", "").strip() or None
+    if url is not None and not WEB_ADDRESS.match(url):
+        report.warn(
+            row,
+            "url",
+            url,
+            "not a web address (it must start with https:// or http://); the activity is "
+            "kept without its link: give the discussion's address as the LMS shows it",
+        )
+        url = None
     record = {
         "course_id": course_id,
         "activity_id": activity_id,
@@ -244,6 +257,7 @@ def _activity(
         "due_at": times["due_at"],
         "class_starts_at": times["class_starts_at"],
         "concepts": concepts,
+        "url": url,
     }
     course = {
         "course_id": course_id,
