@@ -172,6 +172,28 @@ def _parser() -> argparse.ArgumentParser:
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
     )
 
+    export = commands.add_parser(
+        "export",
+        help="write the class's tables as a spreadsheet (.xlsx) or a folder of CSV files",
+    )
+    export.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    export.add_argument(
+        "--out",
+        metavar="PATH",
+        required=True,
+        help="a workbook such as class.xlsx (one sheet per table), or a folder ending in / "
+        "(or an existing one) for one CSV file per table",
+    )
+    export.add_argument(
+        "--show-names", action="store_true", help="show students' names instead of pseudonyms"
+    )
+    export.add_argument(
+        "--as-of",
+        metavar="TIME",
+        type=_instant,
+        help="count acknowledgement up to this moment (default: class start)",
+    )
+
     lab = commands.add_parser(
         "lab", help="open JupyterLab on a workspace, to explore the class in notebooks"
     )
@@ -332,6 +354,8 @@ def _run(args: argparse.Namespace) -> int:
             )
         if args.command == "publish":
             return _publish(args)
+        if args.command == "export":
+            return _export(args)
         if args.command == "demo":
             return _demo(args)
         if args.command == "lab":
@@ -579,6 +603,39 @@ def _publish(args: argparse.Namespace) -> int:
         f"Wrote {args.out} ({len(page) / 1e6:.1f} MB; students "
         f"{'by name' if args.show_names else 'pseudonymised'}); it opens from disk, "
         "with no server and no network."
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ._paths import output_folder
+    from .export import export_tables, write_csv_folder, write_xlsx, xlsx_path
+    from .pseudonyms import Pseudonymizer, workspace_secret
+
+    workspace = _with_class(args.workspace)
+    as_csv = args.out.endswith(("/", os.sep)) or Path(args.out).is_dir()
+    if as_csv:  # a wrong path fails before the class is read
+        output_folder(args.out)
+    else:
+        xlsx_path(args.out)
+    pseudonyms = None if args.show_names else Pseudonymizer(workspace_secret(workspace.path))
+    tables = export_tables(
+        workspace.load(), show_names=args.show_names, pseudonyms=pseudonyms, as_of=args.as_of
+    )
+    rows = {name: len(frame) for name, frame in tables.items()}
+    if as_csv:
+        files = write_csv_folder(tables, args.out)
+        print(f"Wrote {len(files)} CSV files (UTF-8) in {args.out}:")
+        lines = [f"  {path.name}: {rows[path.stem]} rows" for path in files]
+    else:
+        write_xlsx(tables, args.out)
+        print(f"Wrote {args.out}, one sheet per table:")
+        lines = [f"  {name}: {n} rows" for name, n in rows.items()]
+    print("\n".join(lines))
+    print(
+        f"Students {'by name' if args.show_names else 'pseudonymised'}; times on each "
+        "course's clock (its zone in the timezone column); text that a spreadsheet would "
+        "run as a formula starts with an apostrophe."
     )
     return 0
 

@@ -66,6 +66,8 @@ CODES: dict[str, str] = {
     "ASYNC-E219": "the notebook to write exists already",
     "ASYNC-E220": "unknown outcome of a follow-up",
     "ASYNC-E221": "a count of students who got it is not a whole number of 0 or more",
+    "ASYNC-E222": "a folder to write files into is a file",
+    "ASYNC-E223": "a spreadsheet name does not end in .xlsx",
     # tables and corrections
     "ASYNC-E301": "class data breaks the schema of its tables",
     "ASYNC-E302": "not a table of class data",
