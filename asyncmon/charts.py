@@ -1,11 +1,11 @@
 """The page's charts drawn in the kernel as SVG: no JavaScript bundle, nothing per chart.
 
-The teacher's page shows two charts. Drawn here as plain SVG strings they travel as a few
-kilobytes of an ``ipywidgets.HTML`` value and are on screen as soon as the value is, where
-a plotly ``FigureWidget`` ships plotly's 5 MB bundle per chart. Tooltips are SVG
-``<title>`` elements (the browser shows them on hover). Every piece of text, student
-names included, goes through :func:`html.escape`; numbers are formatted by us, so a
-missing value never reaches the markup as ``NaN``.
+The teacher's page shows two charts; the reply network of an activity is drawn here too.
+Drawn as plain SVG strings they travel as a few kilobytes of an ``ipywidgets.HTML`` value
+and are on screen as soon as the value is, where a plotly ``FigureWidget`` ships plotly's
+5 MB bundle per chart. Tooltips are SVG ``<title>`` elements (the browser shows them on
+hover). Every piece of text, student names included, goes through :func:`html.escape`;
+numbers are formatted by us, so a missing value never reaches the markup as ``NaN``.
 
 Status is never told by colour alone: the palette is Okabe and Ito's, told apart with
 every common colour-vision deficiency; each heatmap cell also carries its status's mark
@@ -21,12 +21,16 @@ published report.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 
-from .formatting import local_time
+from .formatting import count, local_time
+from .network import reply_network_layout
 
 __all__ = [
+    "NETWORK_COLOURS",
+    "NETWORK_WORDS",
     "SERIES_COLOURS",
     "STATUS_COLOURS",
     "STATUS_MARKS",
@@ -34,6 +38,7 @@ __all__ = [
     "acknowledgement_timeline_svg",
     "contrast",
     "participation_heatmap_svg",
+    "reply_network_svg",
 ]
 
 #: The colour of each participation status, on every chart (SVG here, plotly elsewhere)
@@ -70,6 +75,26 @@ STATUS_WORDS = {
     "missing": "missing",
 }
 _LABELS = STATUS_WORDS
+
+#: The colour of each kind of person in a reply network, and of the replies they write:
+#: students as the timeline's "took part", staff as its "acknowledged", isolated students
+#: as "missing". Never alone: each has its shape (circle, diamond, hollow square), staff's
+#: replies are dashed, and the legend says it in words.
+NETWORK_COLOURS = {
+    "student": SERIES_COLOURS["took part"],
+    "staff": SERIES_COLOURS["acknowledged"],
+    "isolated": STATUS_COLOURS["missing"],
+}
+#: How the marks of a reply network read in its legend.
+NETWORK_WORDS = {
+    "student": "student",
+    "staff": "teacher or assistant",
+    "isolated": "isolated student: nobody else replied to them, or they replied to nobody",
+    "student_reply": "a student's replies",
+    "staff_reply": "staff's replies (dashed)",
+    "width": "wider for more replies; the arrow points at the person replied to",
+}
+_DASH = "6 3"  # staff's replies
 _FONT = "font-family='sans-serif' font-size='12'"
 _CELL_W, _CELL_H, _GAP = 34, 18, 2
 _NAME_CHARS = 24  # longer names are cut on the axis (the tooltip has them whole)
@@ -356,5 +381,192 @@ def acknowledgement_timeline_svg(
             + _marker(name, at + 10, legend - 5, colour)
             + f"<text x='{at + 24}' y='{legend}'>{name}</text>"
         )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _kind(staff: bool, isolated: bool) -> str:
+    if staff:
+        return "staff"
+    return "isolated" if isolated else "student"
+
+
+def _shape(kind: str, x: float, y: float) -> str:
+    """A person's mark: a circle, a diamond (staff), a hollow square (isolated)."""
+    colour = NETWORK_COLOURS[kind]
+    if kind == "staff":
+        points = f"{x:.1f},{y - 8:.1f} {x + 8:.1f},{y:.1f} {x:.1f},{y + 8:.1f} {x - 8:.1f},{y:.1f}"
+        return f"<polygon points='{points}' fill='{colour}'/>"
+    if kind == "isolated":
+        return (
+            f"<rect x='{x - 5:.1f}' y='{y - 5:.1f}' width='10' height='10' fill='#fff' "
+            f"stroke='{colour}' stroke-width='2'/>"
+        )
+    return f"<circle cx='{x:.1f}' cy='{y:.1f}' r='5' fill='{colour}'/>"
+
+
+def _edge(
+    x0: float, y0: float, cx: float, cy: float, x1: float, y1: float, width: float, dash: str
+) -> str:
+    """A curved reply from (x0, y0) to (x1, y1) bent through (cx, cy), stopped short of the
+    mark it points at, with an arrowhead."""
+
+    def towards(ax: float, ay: float, bx: float, by: float, by_px: float) -> tuple[float, float]:
+        d = math.hypot(bx - ax, by - ay) or 1.0
+        return ax + (bx - ax) * by_px / d, ay + (by - ay) * by_px / d
+
+    sx, sy = towards(x0, y0, cx, cy, 7)
+    ex, ey = towards(x1, y1, cx, cy, 9)
+    d = math.hypot(ex - cx, ey - cy) or 1.0
+    ux, uy = (ex - cx) / d, (ey - cy) / d
+    length, half = 6 + width, 3 + width / 2
+    bx, by = ex - ux * length, ey - uy * length
+    head = (
+        f"{ex:.1f},{ey:.1f} {bx - uy * half:.1f},{by + ux * half:.1f} "
+        f"{bx + uy * half:.1f},{by - ux * half:.1f}"
+    )
+    return (
+        f"<path d='M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {bx:.1f},{by:.1f}' fill='none' "
+        f"stroke-width='{width:g}' stroke-dasharray='{dash}'/>"
+        f"<polygon points='{head}' stroke='none'/>"
+    )
+
+
+def reply_network_svg(
+    interactions: pd.DataFrame,
+    people: pd.DataFrame,
+    isolated: pd.DataFrame,
+    *,
+    title: str = "Who replies to whom",
+) -> str:
+    """Who replied to whom in one activity: students on a circle, teachers and assistants
+    in the middle, a curved arrow per ordered pair (wider for more replies), isolated
+    students drawn as hollow squares and named in the legend (never colour alone).
+
+    Above :data:`~asyncmon.network.MOST_PEOPLE_DRAWN` people, only the most connected and
+    the isolated students are drawn, and the caption says how many are left out.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        :func:`~asyncmon.interactions` of one activity.
+    people : DataFrame
+        The ``people`` table (names and roles).
+    isolated : DataFrame
+        :func:`~asyncmon.isolated` of the same activity.
+    title : str
+        Said first by the chart's ``<title>`` and ``aria-label``, before the summary
+        ("Replies among 24 people: 31 pairs; 5 students isolated").
+
+    Returns
+    -------
+    str
+        An ``<svg class='am-chart am-network' role='img'>``: a ``<g class='am-edge'>`` per
+        pair (``data-replies``, a tooltip "Ben → Ana: 2 replies"), a ``<g class='am-node
+        am-student|am-staff|am-isolated'>`` per person (``data-person``, the name, a
+        tooltip with the replies received and given), then ``<g class='am-legend'>`` and,
+        when people are left out, ``<text class='am-caption'>``. With no reply, a
+        ``<p class='am-chart-empty am-network'>`` saying "No replies yet."
+
+    Raises
+    ------
+    ValueError
+        When the frames hold more than one activity.
+
+    Examples
+    --------
+    >>> from asyncmon import interactions, isolated, load_sample
+    >>> data = load_sample()
+    >>> where = {"course_id": "BIO101", "activity_id": "w2"}
+    >>> svg = reply_network_svg(interactions(data, **where), data.people,
+    ...                         isolated(data, **where))
+    >>> svg.count("class='am-edge'"), svg.count("class='am-node am-isolated'")
+    (32, 11)
+    >>> "aria-label='Who replies to whom: Replies among 23 people: 32 pairs; 11 students " \\
+    ...     "isolated'" in svg
+    True
+    >>> reply_network_svg(interactions(data, activity_id="none"), data.people,
+    ...                   isolated(data, activity_id="none"))
+    "<p class='am-chart-empty am-network'>No replies yet.</p>"
+    """
+    if interactions.empty:
+        return _empty("No replies yet.", "am-network")
+    net = reply_network_layout(interactions, people, isolated)
+    nodes = net.nodes
+    ring = int((~nodes["staff"]).sum())
+    radius = max(110.0, ring * 15 / (2 * math.pi))
+    chars = min(_NAME_CHARS, max(len(str(name)) for name in nodes["name"]))
+    margin = 20 + 6.5 * chars
+    legend_w = 16 + 6.5 * max(len(words) for words in NETWORK_WORDS.values())
+    width = round(max(2 * (radius + margin), legend_w + 16))
+    cx, cy = width / 2, radius + margin
+    names = dict(zip(nodes["person_id"], nodes["name"], strict=True))
+    legend_y = cy + radius + margin
+    height = round(legend_y + 18 * len(NETWORK_WORDS) + (18 if net.caption else 0) + 4)
+    summary = f"{title}: {net.summary}"
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='am-chart am-network' role='img' "
+        f"aria-label='{_e(summary)}' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' {_FONT}>",
+        f"<title>{_e(summary)}</title>",
+    ]
+    for e in net.edges.itertuples(index=False):
+        colour = NETWORK_COLOURS["staff" if e.from_staff else "student"]
+        curve = [cx + e.x0 * radius, cy + e.y0 * radius, cx + e.cx * radius]
+        curve += [cy + e.cy * radius, cx + e.x1 * radius, cy + e.y1 * radius]
+        x0, y0, mx, my, x1, y1 = curve
+        parts.append(
+            f"<g class='am-edge' data-replies='{int(e.replies)}' stroke='{colour}' "
+            f"fill='{colour}' opacity='0.6'><title>{_e(names[e.from_id])} → "
+            f"{_e(names[e.to_id])}: {count(int(e.replies), 'reply', 'replies')}</title>"
+            f"{_edge(x0, y0, mx, my, x1, y1, e.width, _DASH if e.from_staff else '')}</g>"
+        )
+    for r in nodes.itertuples(index=False):
+        kind = _kind(r.staff, r.isolated)
+        x, y = cx + r.x * radius, cy + r.y * radius
+        name = str(r.name)
+        if r.staff:
+            label = (  # on a white halo: the replies cross the middle
+                f"<text x='{x:.1f}' y='{y + 20:.1f}' text-anchor='middle' stroke='#fff' "
+                "stroke-width='3' paint-order='stroke'>"
+            )
+        else:
+            angle = math.degrees(math.atan2(r.y, r.x))
+            lx, ly = cx + r.x * (radius + 10), cy + r.y * (radius + 10)
+            right = r.x >= -1e-9
+            label = (
+                f"<text x='{lx:.1f}' y='{ly:.1f}' dy='0.35em' "
+                f"text-anchor='{'start' if right else 'end'}' "
+                f"transform='rotate({angle if right else angle - 180:.1f} {lx:.1f} {ly:.1f})'>"
+            )
+        parts.append(
+            f"<g class='am-node am-{kind}' data-person='{_e(r.person_id)}'>"
+            f"<title>{_e(name)}: {count(int(r.received), 'reply', 'replies')} received, "
+            f"{count(int(r.gave), 'reply', 'replies')} given</title>{_shape(kind, x, y)}"
+            f"{label}{_e(_cut(name, _NAME_CHARS))}</text></g>"
+        )
+    parts.append("<g class='am-legend'>")
+    y = legend_y
+    for kind, words in NETWORK_WORDS.items():
+        if kind in NETWORK_COLOURS:
+            mark = _shape(kind, 12, y - 4)
+        elif kind == "width":
+            mark = "".join(
+                f"<line x1='2' y1='{y - dy:.1f}' x2='22' y2='{y - dy:.1f}' stroke='#555' "
+                f"stroke-width='{w}'/>"
+                for dy, w in ((8, 1), (2, 4))
+            )
+        else:
+            staff = kind == "staff_reply"
+            mark = (
+                f"<line x1='2' y1='{y - 4:.1f}' x2='22' y2='{y - 4:.1f}' stroke-width='2' "
+                f"stroke='{NETWORK_COLOURS['staff' if staff else 'student']}' "
+                f"stroke-dasharray='{_DASH if staff else ''}'/>"
+            )
+        parts.append(f"{mark}<text x='28' y='{y:.1f}'>{_e(words)}</text>")
+        y += 18
+    parts.append("</g>")
+    if net.caption:
+        parts.append(f"<text class='am-caption' x='4' y='{y:.1f}'>{_e(net.caption)}</text>")
     parts.append("</svg>")
     return "".join(parts)

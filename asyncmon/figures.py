@@ -11,7 +11,16 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import SERIES_COLOURS, STATUS_COLOURS, STATUS_MARKS, STATUS_WORDS
+from .charts import (
+    NETWORK_COLOURS,
+    NETWORK_WORDS,
+    SERIES_COLOURS,
+    STATUS_COLOURS,
+    STATUS_MARKS,
+    STATUS_WORDS,
+)
+from .formatting import count
+from .network import reply_network_layout
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = [
@@ -20,6 +29,7 @@ __all__ = [
     "coverage_chart",
     "participation_heatmap",
     "question_groups_chart",
+    "reply_network_figure",
 ]
 
 _STATUS_LABELS = STATUS_WORDS
@@ -236,3 +246,138 @@ def acknowledgement_speed_chart(speed: pd.DataFrame, title: str = "") -> go.Figu
         labels={"hour": "hour of the first post", "median_hours": "median hours"},
         title=plotly_text(title),
     )
+
+
+_SYMBOLS = {"student": "circle", "staff": "diamond", "isolated": "square-open"}
+
+
+def _outside(x: float, y: float, staff: bool) -> str:
+    """Where a person's name goes: away from the circle's middle (below, for staff)."""
+    if staff or (abs(x) <= 0.1 and y > 0):
+        return "bottom center"
+    if abs(x) <= 0.1:
+        return "top center"
+    return "middle right" if x > 0 else "middle left"
+
+
+def reply_network_figure(
+    interactions: pd.DataFrame, people: pd.DataFrame, isolated: pd.DataFrame
+) -> go.Figure:
+    """Who replied to whom in one activity, laid out as the SVG of
+    :func:`~asyncmon.charts.reply_network_svg`: students on a circle, teachers and
+    assistants in the middle, a curved arrow per ordered pair (wider for more replies),
+    isolated students as hollow squares, each kind of person a legend entry.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        :func:`~asyncmon.interactions` of one activity.
+    people : DataFrame
+        The ``people`` table (names and roles).
+    isolated : DataFrame
+        :func:`~asyncmon.isolated` of the same activity.
+
+    Returns
+    -------
+    Figure
+        Edge traces (one per colour and width; arrows as markers at their ends), then one
+        marker trace per kind of person, named as the legend says them
+        (:data:`~asyncmon.charts.NETWORK_WORDS`); the title is the network's summary.
+        With no reply, an empty figure saying "No replies yet."
+
+    Raises
+    ------
+    ValueError
+        When the frames hold more than one activity.
+
+    Examples
+    --------
+    >>> from asyncmon import interactions, isolated, load_sample
+    >>> data = load_sample()
+    >>> where = {"course_id": "BIO101", "activity_id": "w2"}
+    >>> fig = reply_network_figure(interactions(data, **where), data.people,
+    ...                            isolated(data, **where))
+    >>> [t.name for t in fig.data if t.showlegend is not False]  # doctest: +ELLIPSIS
+    ["a student's replies", "staff's replies (dashed)", 'student', 'teacher or assistant', \
+'isolated student: ...']
+    >>> len(fig.data[-1].x)  # the isolated students
+    11
+    """
+    figure = go.Figure()
+    hidden = {"visible": False, "scaleanchor": "y"}
+    figure.update_layout(
+        xaxis=hidden,
+        yaxis={"visible": False, "autorange": "reversed"},
+        plot_bgcolor="#fff",
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
+        margin={"l": 20, "r": 20, "t": 70, "b": 20},
+    )
+    if interactions.empty:
+        figure.add_annotation(text="No replies yet.", showarrow=False, x=0, y=0)
+        figure.update_layout(title="Who replies to whom", height=240)
+        return figure
+    net = reply_network_layout(interactions, people, isolated)
+    nodes = net.nodes
+    curves: dict[tuple[bool, float], tuple[list, list, list]] = {}
+    steps = [0.06 + 0.86 * i / 10 for i in range(11)]  # stopped short of both marks
+    for e in net.edges.itertuples(index=False):
+        xs, ys, sizes = curves.setdefault((bool(e.from_staff), e.width), ([], [], []))
+        xs += [(1 - t) ** 2 * e.x0 + 2 * (1 - t) * t * e.cx + t**2 * e.x1 for t in steps]
+        ys += [(1 - t) ** 2 * e.y0 + 2 * (1 - t) * t * e.cy + t**2 * e.y1 for t in steps]
+        xs.append(None)
+        ys.append(None)
+        sizes += [0] * 10 + [9 + 2 * e.width, 0]
+    shown_in_legend = set()
+    for (staff, width), (xs, ys, sizes) in sorted(curves.items()):
+        kind = "staff" if staff else "student"
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                line={
+                    "width": width,
+                    "color": NETWORK_COLOURS[kind],
+                    "dash": "dash" if staff else "solid",
+                },
+                marker={"symbol": "arrow", "angleref": "previous", "size": sizes},
+                opacity=0.6,
+                hoverinfo="skip",
+                name=NETWORK_WORDS[f"{kind}_reply"],
+                legendgroup=f"{kind}_reply",
+                showlegend=kind not in shown_in_legend,
+            )
+        )
+        shown_in_legend.add(kind)
+    for kind in ("student", "staff", "isolated"):
+        if kind == "staff":
+            shown = nodes[nodes["staff"]]
+        else:
+            shown = nodes[~nodes["staff"] & (nodes["isolated"] == (kind == "isolated"))]
+        figure.add_trace(
+            go.Scatter(
+                x=shown["x"],
+                y=shown["y"],
+                mode="markers+text",
+                marker={
+                    "symbol": _SYMBOLS[kind],
+                    "size": 12,
+                    "color": NETWORK_COLOURS[kind],
+                    "line": {"width": 2, "color": NETWORK_COLOURS[kind]},
+                },
+                text=[plotly_text(name) for name in shown["name"]],
+                textposition=[_outside(r.x, r.y, kind == "staff") for r in shown.itertuples()],
+                hovertext=[
+                    f"{plotly_text(r.name)}: {count(int(r.received), 'reply', 'replies')} "
+                    f"received, {count(int(r.gave), 'reply', 'replies')} given"
+                    for r in shown.itertuples()
+                ],
+                hoverinfo="text",
+                name=NETWORK_WORDS[kind],
+            )
+        )
+    title = plotly_text(net.summary)
+    notes = [NETWORK_WORDS["width"], net.caption]
+    title += "".join(f"<br><sup>{plotly_text(note)}</sup>" for note in notes if note)
+    figure.update_layout(title=title, height=max(520, 9 * len(nodes) + 300))
+    return figure

@@ -50,6 +50,7 @@ ISOLATED_COLUMNS = [
 MOST_PEOPLE_DRAWN = 80
 
 _ACTIVITY = ["course_id", "activity_id"]
+_BEND = 0.15  # how far a reply's curve bows out, as a share of its length
 
 
 def _replies(data: ClassData, course_id: str | None, activity_id: str | None) -> pd.DataFrame:
@@ -210,8 +211,12 @@ class ReplyNetwork:
         ``received, gave`` (replies, as in :func:`isolated`), ``x, y`` (position, from -1
         to 1, the centre at 0, y growing downwards as on a page).
     edges : DataFrame
-        The :func:`interactions` rows between people drawn: ``from_id, to_id, replies``,
-        and ``from_staff`` (the reply came from a teacher or an assistant).
+        The :func:`interactions` rows between people drawn: ``from_id, to_id, replies``;
+        ``from_staff`` (the replies came from a teacher or an assistant); ``x0, y0`` (the
+        replier), ``x1, y1`` (the person replied to) and ``cx, cy``: a curve's control
+        point, bent to the left of the way the replies go so that A → B and B → A stay
+        apart; ``width``: the line's width in pixels (1 for a reply, wider for more, 8 at
+        most).
     people, pairs, isolated : int
         Everyone in the network (drawn or not), ordered pairs with a reply, isolated
         students.
@@ -326,6 +331,12 @@ def reply_network_layout(
         ["from_id", "to_id", "replies"],
     ].reset_index(drop=True)
     edges["from_staff"] = edges["from_id"].isin(staff)
+    at = nodes.set_index("person_id")[["x", "y"]]
+    edges[["x0", "y0"]] = at.loc[edges["from_id"]].to_numpy()
+    edges[["x1", "y1"]] = at.loc[edges["to_id"]].to_numpy()
+    edges["cx"] = (edges["x0"] + edges["x1"]) / 2 - (edges["y1"] - edges["y0"]) * _BEND
+    edges["cy"] = (edges["y0"] + edges["y1"]) / 2 + (edges["x1"] - edges["x0"]) * _BEND
+    edges["width"] = (1.0 + 1.5 * (edges["replies"] - 1)).clip(upper=8.0)
     return ReplyNetwork(
         nodes=nodes,
         edges=edges,

@@ -1,6 +1,7 @@
 """Who talks to whom (asyncmon.network): the reply pairs and the isolated students of a
 hand-made class worked out by hand, invariants on the sample and on a class that is not
-the sample checked against plain loops over the posts.
+the sample checked against plain loops over the posts; the network drawn as SVG for the
+page and with plotly for notebooks.
 
 Course C, activity a1 (ids: ana, ben, cleo, dora are students, tess the teacher):
 
@@ -18,6 +19,7 @@ own course): p1 zoe; p2 yan -> p1 (zoe).
 """
 
 import json
+import re
 from collections import Counter
 
 import pandas as pd
@@ -25,6 +27,9 @@ import pytest
 
 import asyncmon as am
 from asyncmon import ClassData
+from asyncmon.charts import NETWORK_WORDS, reply_network_svg
+from asyncmon.figures import reply_network_figure
+from asyncmon.network import reply_network_layout
 from asyncmon.tables import make_table
 
 #: (course, activity, post, parent, author, deleted)
@@ -284,3 +289,93 @@ def test_the_metrics_document_has_the_network_of_the_activity(data):
         ]
     ]
     json.dumps(doc)  # plain values only
+
+
+def test_the_network_svg_escapes_names_and_says_who_is_isolated():
+    people = [*PEOPLE[:4], ("C", "tess", "<script>alert(1)</script>", "teacher")]
+    data = tiny_class(people=people)
+    where = {"course_id": "C", "activity_id": "a1"}
+    svg = reply_network_svg(am.interactions(data, **where), data.people, am.isolated(data, **where))
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    # five people (ana, ben, cleo, dora, tess), four pairs, two isolated (dora and cleo)
+    summary = "Who replies to whom: Replies among 5 people: 4 pairs; 2 students isolated"
+    assert f"aria-label='{summary}'" in svg and f"<title>{summary}</title>" in svg
+    assert "role='img'" in svg
+    assert svg.count("<g class='am-edge'") == 4 and "data-replies='2'" in svg
+    # isolated students are a shape of their own, and the legend says so in words
+    assert svg.count("<g class='am-node am-isolated'") == 2
+    isolated_marks = re.findall(r"<g class='am-node am-isolated'[^>]*>.*?</g>", svg)
+    assert all("<rect " in mark and "fill='#fff'" in mark for mark in isolated_marks)
+    legend = svg[svg.index("<g class='am-legend'>") :]
+    assert "isolated student: nobody else replied to them, or they replied to nobody" in legend
+    assert "<rect " in legend and "staff&#x27;s replies (dashed)" in legend
+    # staff's replies are dashed, not told by their colour alone
+    edges = re.findall(r"<g class='am-edge'.*?</g>", svg)
+    # ben -> ana, ana -> ben, then the teacher's two (to ana and to cleo)
+    assert ["stroke-dasharray='6 3'" in e for e in edges] == [False, False, True, True]
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; → Cleo: 1 reply</title>" in edges[3]
+    assert "am-caption" not in svg  # everyone is drawn
+
+
+def test_the_network_svg_draws_at_most_80_people_besides_the_isolated():
+    # 100 students: s0..s89 each reply to the next one (s89 to s0: 90 people with 2 replies
+    # each), s90..s99 post alone (10 isolated); the teacher replies to s0 and s1
+    people = [("C", f"s{i:02}", f"Student {i:02}", "student") for i in range(100)]
+    people.append(("C", "t", "Tess", "teacher"))
+    posts = [("C", "a1", f"p{i}", None, f"s{i:02}", False) for i in range(100)]
+    posts += [("C", "a1", f"r{i}", f"p{(i + 1) % 90}", f"s{i:02}", False) for i in range(90)]
+    posts += [("C", "a1", "t0", "p0", "t", False), ("C", "a1", "t1", "p1", "t", False)]
+    data = tiny_class(people=people, posts=posts)
+    pairs, alone = am.interactions(data), am.isolated(data)
+    assert len(alone) == 10 and len(pairs) == 92
+    svg = reply_network_svg(pairs, data.people, alone)
+    assert "Replies among 101 people: 92 pairs; 10 students isolated" in svg
+    # the 80 most connected: s00 and s01 (3 replies each), then s02..s79 by name (2 each,
+    # as many as the teacher, Tess, whose name comes after theirs); left out: s80..s89 and
+    # the teacher
+    assert svg.count("<g class='am-node ") == 90
+    assert svg.count("<g class='am-node am-isolated'") == 10
+    drawn = set(re.findall(r"data-person='([^']+)'", svg))
+    assert drawn == {f"s{i:02}" for i in [*range(80), *range(90, 100)]}
+    assert (
+        "<text class='am-caption' x='4' y='" in svg
+        and "Showing the 80 most connected and every isolated student; 11 people left out." in svg
+    )
+    inside = pairs[pairs["from_id"].isin(drawn) & pairs["to_id"].isin(drawn)]
+    assert svg.count("<g class='am-edge'") == len(inside)
+
+
+def test_the_network_of_an_activity_without_replies_says_so(data):
+    where = {"course_id": "C", "activity_id": "zz"}
+    pairs, alone = am.interactions(data, **where), am.isolated(data, **where)
+    assert reply_network_svg(pairs, data.people, alone) == (
+        "<p class='am-chart-empty am-network'>No replies yet.</p>"
+    )
+    figure = reply_network_figure(pairs, data.people, alone)
+    assert figure.layout.annotations[0].text == "No replies yet."
+
+
+def test_a_network_is_drawn_for_one_activity_only(data):
+    with pytest.raises(ValueError, match="drawn for one activity; these frames hold 3"):
+        reply_network_svg(am.interactions(data), data.people, am.isolated(data))
+
+
+def test_the_network_figure_has_the_svg_layout_and_escapes_names():
+    people = [*PEOPLE[:4], ("C", "tess", "<b>Tess</b>", "teacher")]
+    data = tiny_class(people=people)
+    where = {"course_id": "C", "activity_id": "a1"}
+    pairs, alone = am.interactions(data, **where), am.isolated(data, **where)
+    figure = reply_network_figure(pairs, data.people, alone)
+    marks = {t.name: t for t in figure.data if t.mode == "markers+text"}
+    assert [t.marker.symbol for t in marks.values()] == ["circle", "diamond", "square-open"]
+    assert list(marks[NETWORK_WORDS["staff"]].text) == ["&lt;b&gt;Tess&lt;/b&gt;"]
+    assert (marks[NETWORK_WORDS["staff"]].x, marks[NETWORK_WORDS["staff"]].y) == ((0.0,), (0.0,))
+    assert sorted(marks[NETWORK_WORDS["isolated"]].text) == ["Cleo", "Dora"]
+    # the same places as the SVG's: the layout both draw from
+    net = reply_network_layout(pairs, data.people, alone)
+    ring = net.nodes[~net.nodes["staff"] & ~net.nodes["isolated"]]
+    assert list(marks["student"].x) == list(ring["x"]) and list(ring["name"]) == ["Ana", "Ben"]
+    title = figure.layout.title.text
+    assert title.startswith("Replies among 5 people: 4 pairs; 2 students isolated<br>")
+    dashed = {t.name: t.line.dash for t in figure.data if t.mode == "lines+markers"}
+    assert dashed == {"a student's replies": "solid", "staff's replies (dashed)": "dash"}
