@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import AsyncmonError
+from ..progress import progress
 
 __all__ = ["METHODS", "Embedder", "available_methods", "get_embedder"]
 
@@ -231,18 +232,21 @@ class _MiniLM:
         by_length: dict[int, list[int]] = {}
         for i, enc in enumerate(encodings):
             by_length.setdefault(len(enc.ids), []).append(i)
-        for length in sorted(by_length):
-            rows = by_length[length]
-            for start in range(0, len(rows), _MINILM_BATCH):
-                chunk = rows[start : start + _MINILM_BATCH]
-                ids = np.array([encodings[i].ids for i in chunk], dtype=np.int64)
-                feeds = {
-                    "input_ids": ids,
-                    "attention_mask": np.ones_like(ids),
-                    "token_type_ids": np.zeros_like(ids),
-                }
-                hidden = session.run(None, feeds)[0]
-                out[chunk] = hidden.mean(axis=1)
+        batches = [
+            by_length[length][start : start + _MINILM_BATCH]
+            for length in sorted(by_length)
+            for start in range(0, len(by_length[length]), _MINILM_BATCH)
+        ]
+        # a bar when there are many batches (a few thousand sentences: seconds on 2 cores)
+        for chunk in progress(batches, what="embedding sentences", unit=" batches", least=50):
+            ids = np.array([encodings[i].ids for i in chunk], dtype=np.int64)
+            feeds = {
+                "input_ids": ids,
+                "attention_mask": np.ones_like(ids),
+                "token_type_ids": np.zeros_like(ids),
+            }
+            hidden = session.run(None, feeds)[0]
+            out[chunk] = hidden.mean(axis=1)
         return _normalise(out)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..progress import progress
 from .corrections import apply_corrections
 from .detect import agreement_replies, question_units
 from .embed import _resolve
@@ -124,7 +125,14 @@ def question_groups(
     starts = data.activities.set_index(["course_id", "activity_id"])["class_starts_at"]
     corrections = getattr(data, "corrections", None)
     rows = []
-    for (course, activity), group_posts in posts.groupby(["course_id", "activity_id"]):
+    by_activity = posts.groupby(["course_id", "activity_id"])
+    for (course, activity), group_posts in progress(
+        by_activity,
+        what="grouping questions",
+        unit=" activities",
+        total=by_activity.ngroups,
+        least=2,
+    ):
         units = question_units(
             group_posts[["post_id", "author_id", "body", "created_at"]], detector=detector
         )

@@ -12,9 +12,11 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from .._times import date_order_of
 from ..errors import SourceFileError
+from ..progress import progress
 from .report import SourceReport
 
 csv.field_size_limit(16 * 1024 * 1024)
@@ -182,7 +184,7 @@ def read_records(
         report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")
 
     def readable() -> Iterator[CsvRow]:
-        for row in rows:
+        for row in progress(rows, what=f"reading {PurePath(name).name}", unit=" rows"):
             report.read += 1
             if row.problem:
                 report.reject(row.row, None, None, row.problem)
