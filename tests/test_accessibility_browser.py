@@ -11,10 +11,15 @@ axe looks at all of it.
 A failure lists each violation's rule, impact, help and the elements it was found on.
 """
 
+import re
+from pathlib import Path
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from asyncmon.charts import contrast
 from asyncmon.cli import main
+from asyncmon.page_parts import STYLE
 
 from .browser import open_page, serve
 from .other_class import BEFORE_CLASS, import_other_class
@@ -23,8 +28,9 @@ NOW = "2025-03-10T20:00:00Z"  # the evening before BIO101 w4's class
 APP = ".asyncmon-app"
 CONTROLS = "select, input, textarea, button"
 SERIOUS = ("serious", "critical")
-#: Rules kept at any impact: the headings' outline is the page's table of contents.
-ALWAYS = ("heading-order", "page-has-heading-one")
+#: Rules kept at any impact: the headings' outline is the page's table of contents, and a
+#: page of our own has its main part marked (a screen reader jumps to it).
+ALWAYS = ("heading-order", "page-has-heading-one", "landmark-one-main")
 #: An element as a reader of a failure finds it: its tag and the app's class around it.
 DESCRIBE = """e => {
     let box = e;
@@ -170,3 +176,33 @@ def test_the_published_coordinator_page(browser, workspace, tmp_path):
     assert page.evaluate("document.documentElement.lang") == "en"
     assert serious_violations(page) == []
     page.close()
+
+
+TEMPLATES = Path(__file__).parent.parent / "asyncmon" / "templates"
+
+
+def test_every_text_colour_of_our_style_sheets_meets_wcag_aa():
+    """What axe sees only when it is on screen (a warning, a failed verdict, a conflict):
+    every ``color`` our style sheets set reads at 4.5:1 or more on its rule's background
+    (white when the rule sets none)."""
+    sheets = {"the teacher's page": STYLE}
+    for name in ("coordinator.html.j2", "brief_page.html.j2", "_style.html.j2"):
+        sheets[name] = (TEMPLATES / name).read_text(encoding="utf-8")
+    checked, weak = 0, []
+    for where, text in sheets.items():
+        css = " ".join(re.findall(r"<style>(.*?)</style>", text, flags=re.S))
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            ink = re.search(r"(?<![-\w])color:\s*#([0-9a-fA-F]{3,6})\b", body)
+            if not ink:
+                continue
+            paper = re.search(r"background(?:-color)?:\s*#([0-9a-fA-F]{3,6})\b", body)
+            ratio = contrast(_hex(ink[1]), _hex(paper[1] if paper else "fff"))
+            checked += 1
+            if ratio < 4.5:
+                weak.append(f"{where}: {selector.strip()} #{ink[1]} reads at {ratio:.1f}:1")
+    assert checked >= 15 and weak == []
+
+
+def _hex(digits: str) -> str:
+    """``#rrggbb`` from CSS's 3 or 6 hex digits."""
+    return "#" + ("".join(d * 2 for d in digits) if len(digits) == 3 else digits)

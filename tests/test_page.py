@@ -147,7 +147,11 @@ def test_a_view_not_ready_shows_the_busy_sign_while_it_is_computed(workspace):
     stale = []
     app.content.observe(lambda change: stale.append(change["new"]), names="_dom_classes")
     app.activity.value = "w2"
-    assert seen == ["<span class='am-busy'>Working out w2 of BIO101…</span>", ""]
+    # a polite status: a screen reader says it without moving the focus
+    assert seen == [
+        "<span class='am-busy' role='status' aria-live='polite'>Working out w2 of BIO101…</span>",
+        "",
+    ]
     assert "am-stale" in stale[0] and "am-stale" not in stale[-1]
     assert "w2" in app.top.value
     app.close()
