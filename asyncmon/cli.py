@@ -126,7 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         type=_instant,
         help="figures as of this moment (default: class start)",
     )
-    brief.add_argument("--html", action="store_true", help="HTML instead of Markdown")
+    shape = brief.add_mutually_exclusive_group()
+    shape.add_argument("--html", action="store_true", help="HTML instead of Markdown")
+    shape.add_argument(
+        "--for-students",
+        action="store_true",
+        help="the post to paste into the forum for the students (plain text, names no one)",
+    )
 
     show = commands.add_parser("show", help="print what a workspace holds")
     show.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
@@ -314,13 +320,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     0 when something was imported (or shown), 1 when nothing could be imported, 2 for an
     error that stops the command (its message says what to do).
     """
+    from .progress import show_progress
+
     args = _parser().parse_args(argv)
+    show_progress(True)  # bars on standard error, only when it is a terminal
     try:
         return _run(args)
     except BrokenPipeError:  # `asyncmon show | head`: the reader has what it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes
         return 0
+    finally:
+        show_progress(False)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -432,6 +443,13 @@ def _metrics(args: argparse.Namespace) -> int:
 
 def _brief(args: argparse.Namespace) -> int:
     data = _load(args)
+    if args.for_students:
+        from .followup import student_post
+        from .snapshot import known_at
+
+        known = known_at(data, args.as_of) if args.as_of else data
+        print(student_post(known, args.course, args.activity), end="")
+        return 0
     brief = pre_class_brief(data, args.course, args.activity, as_of=args.as_of)
     print(brief.to_html() if args.html else brief.to_markdown(), end="")
     return 0

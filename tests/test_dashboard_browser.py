@@ -327,3 +327,64 @@ def test_the_page_on_a_class_that_is_not_the_sample(browser, tmp_path):
         assert "nan" not in text.lower().split() and "NaN" not in text
         page.close()
     assert problems == []
+
+
+def test_closing_the_loop_on_the_page(browser, tmp_path):
+    """Since last time, the links to each post in the LMS, the outcome form and the post
+    for the students, as a teacher uses them."""
+    options = sample_import_options()
+    ws = Workspace(tmp_path)
+    ws.import_sources(options.pop("files"), **options)
+    ws.save_plan("BIO101", "w3", gap="<b>enzymes</b>", gap_source="free-text", feedback="x")
+    with open(sample_data_dir() / "activities.csv", encoding="utf-8") as f:
+        address = next(
+            r["url"]
+            for r in csv.DictReader(f)
+            if (r["course_id"], r["activity_id"]) == ("BIO101", "w4")
+        )
+    problems = []
+    with serve(tmp_path, now=NOW) as url:
+        page = open_page(browser, url, problems)
+        since = page.inner_text(".asyncmon-last-time")
+        assert "Gap chosen in w3: <b>enzymes</b> (in the teacher's words)" in since
+        assert "Follow-up in class: outcome not recorded yet" in since
+        assert "Did the gap come back?" in since
+        # every student waiting in the queue links to the discussion (template posts)
+        links = page.eval_on_selector_all(
+            ".asyncmon-queue a.am-post-link", "els => els.map(e => [e.href, e.target, e.rel])"
+        )
+        rows = page.locator(".asyncmon-queue tr").count() - 1
+        assert len(links) == rows > 0
+        assert {tuple(x) for x in links} == {(address, "_blank", "noopener noreferrer")}
+        # the post for the students, on the page and as a download
+        page.click(".asyncmon-student-post summary")
+        post = page.inner_text(".asyncmon-student-post pre")
+        title = page.inner_text(".asyncmon-title").split("·", 1)[1].strip()
+        assert post.startswith("Thank you to the ") and f'took part in "{title}"' in post
+        assert page.locator("a[download='brief-BIO101-w4-students.txt']").count() == 1
+        # record how w4's follow-up went, then look at w5: it says so
+        page.select_option(".asyncmon-outcome select", label="partly")
+        page.fill(".asyncmon-outcome-note input", "ran out of time")
+        page.fill(".asyncmon-outcome-understood input", "17")
+        page.click(".asyncmon-outcome-save")
+        page.wait_for_function(
+            "document.querySelector('.asyncmon-outcome-saved').innerText.includes('saved')",
+            timeout=60_000,
+        )
+        labels = page.eval_on_selector_all(
+            ".asyncmon-activity select option", "els => els.map(e => e.textContent)"
+        )
+        page.select_option(
+            ".asyncmon-activity select", label=next(x for x in labels if x.strip().startswith("w5"))
+        )
+        page.wait_for_function(
+            "document.querySelector('.asyncmon-title').innerText.includes('w5')", timeout=60_000
+        )
+        assert (
+            "Follow-up in class: partly; 17 students showed they got it; ran out of time"
+            in page.inner_text(".asyncmon-last-time")
+        )
+        page.close()
+    stored = Workspace(tmp_path).load().outcomes.iloc[0]
+    assert (stored["activity_id"], stored["outcome"], stored["understood"]) == ("w4", "partly", 17)
+    assert problems == []

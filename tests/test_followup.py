@@ -318,3 +318,33 @@ def test_the_metrics_document_closes_the_loop():
     assert rows["a2"]["previous_gap_recurred"] is True
     assert rows["a2"]["previous_gap_students"] == 1
     assert rows["a2"]["previous_outcome"] is None
+
+
+def test_the_brief_command_prints_the_post_for_students(tmp_path, capsys):
+    from asyncmon.cli import main
+
+    ws = Workspace(tmp_path / "ws")
+    ws.store(
+        _class(
+            [
+                ("p1", "s1", "Why does water move towards the salt?"),
+                ("p2", "s2", "Why does water move towards the salt, Ana?"),
+            ],
+            [],
+            plan={"gap": "osmosis", "gap_source": "concept", "feedback": "a U-tube"},
+        )
+    )
+    args = ["brief", "--workspace", str(tmp_path / "ws"), "--course", "C", "--activity", "a1"]
+    assert main([*args, "--for-students"]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        'Thank you to the 2 of you who took part in "Membranes".\n'
+        "\n"
+        "What came up most: many of you asked about osmosis.\n"
+        "\n"
+        "In class we will start with it: a U-tube\n"
+        "\n"
+        "If you have not posted yet, you can still add your thoughts before class.\n"
+    )
+    with pytest.raises(SystemExit):  # one shape at a time
+        main([*args, "--for-students", "--html"])
