@@ -13,7 +13,9 @@ to the activity it was written in. Reactions are not replies.
 - :func:`isolated`: students who took part in an activity and whom nobody else replied
   to, or who replied to nobody else.
 - :func:`reply_network_layout`: where the charts draw each person (students on a circle,
-  staff in the middle), computed once for the SVG of the page and the plotly figure.
+  staff in the middle) and each reply, computed once for the SVG
+  (:func:`~asyncmon.charts.reply_network_svg`) and the plotly figure
+  (:func:`~asyncmon.figures.reply_network_figure`).
 """
 
 from __future__ import annotations
