@@ -36,7 +36,9 @@ from .group_editor import GroupEditor
 from .page_parts import (
     STYLE,
     busy_html,
+    download_link,
     section_html,
+    working_html,
 )
 from .page_view import ActivityView, _next_class, activity_view, default_activity
 from .planning import FOLLOWUP_KINDS
@@ -216,6 +218,7 @@ class PreClassDashboard:
         self.needs_you = widget(w.HTML, "asyncmon-queue")
         self.groups = widget(w.HTML, "asyncmon-groups")
         self._editor: GroupEditor | None = None  # built when the teacher opens it
+        self._exported: str | None = None  # the course whose spreadsheet is offered
         self.edit_open = widget(w.Button, "asyncmon-edit-open", description="Correct the groups…")
         self.edit_open.on_click(lambda _: self._open_editor())
         self.editor_box = widget(w.VBox, "asyncmon-editor-box", children=[self.edit_open])
@@ -283,6 +286,15 @@ class PreClassDashboard:
         )
         self.save_outcome = widget(w.Button, "asyncmon-outcome-save", description="Save outcome")
         self.outcome_saved = widget(w.Label, "asyncmon-outcome-saved")
+        self.export_names = widget(
+            w.Checkbox,
+            "asyncmon-export-names",
+            description="students by name (else by pseudonym)",
+            value=False,
+            indent=False,
+        )
+        self.export = widget(w.Button, "asyncmon-export", description="Prepare the spreadsheet")
+        self.export_link = widget(w.HTML, "asyncmon-export-link")
         self.verdict = widget(w.HTML, "asyncmon-verdict")
         self.brief = widget(w.HTML, "asyncmon-brief")
 
@@ -292,6 +304,7 @@ class PreClassDashboard:
         self.load_theirs.on_click(self._on_load_theirs)
         self.overwrite.on_click(self._on_overwrite)
         self.save_outcome.on_click(self._on_save_outcome)
+        self.export.on_click(self._on_export)
 
         section = lambda title: w.HTML(section_html(title))  # noqa: E731
         self.content = widget(
@@ -318,6 +331,9 @@ class PreClassDashboard:
                 w.HBox([self.save_outcome, self.outcome_saved]),
                 self.verdict,
                 self.brief,
+                section("Spreadsheet of the course"),
+                w.HBox([self.export, self.export_names]),
+                self.export_link,
             ],
         )
         self.widget = widget(
@@ -403,6 +419,8 @@ class PreClassDashboard:
         self._fill_plan(view)
         self.verdict.value = view.verdict_html
         self.brief.value = view.brief_links_html
+        if self._exported != view.course_id:
+            self.export_link.value = ""
 
     def _fill_plan(self, view: ActivityView) -> None:
         options = [("— choose —", "")]
@@ -535,6 +553,30 @@ class PreClassDashboard:
         )
         self._changed(key)
         self.outcome_saved.value = "Outcome saved."
+
+    def _on_export(self, _button=None) -> None:
+        """Work out the course's spreadsheet (as ``asyncmon export`` does) and offer it."""
+        from .export import export_tables, to_xlsx_bytes
+        from .pseudonyms import Pseudonymizer, workspace_secret
+
+        course_id = self.course.value
+        self.export_link.value = working_html(f"the spreadsheet of {course_id}")
+        named = self.export_names.value
+        tables = export_tables(
+            self.snapshot.course(course_id),
+            show_names=named,
+            pseudonyms=None if named else Pseudonymizer(workspace_secret(self.workspace.path)),
+            method=self.method,
+        )
+        rows = sum(len(t) for t in tables.values())
+        self._exported = course_id
+        self.export_link.value = download_link(
+            f"Download {course_id}.xlsx ({len(tables)} sheets, {rows} rows, "
+            f"students {'by name' if named else 'by pseudonym'})",
+            to_xlsx_bytes(tables),
+            f"{course_id}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
     def _on_overwrite(self, _button=None) -> None:
         self._on_save(overwrite=True)

@@ -29,6 +29,7 @@ __all__ = [
     "section_html",
     "top_html",
     "verdict_html",
+    "working_html",
 ]
 
 
@@ -136,10 +137,13 @@ def groups_html(
     return macro(_PARTS, "groups", rows=rows, concepts=list(concepts))
 
 
-def download_link(label: str, text: str, filename: str, mime: str) -> str:
-    """An HTML link that downloads ``text`` (base64 data URI: the content is not parsed)."""
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    href = f"data:{mime};charset=utf-8;base64,{data}"
+def download_link(label: str, text: str | bytes, filename: str, mime: str) -> str:
+    """An HTML link that downloads ``text`` (or bytes, such as a workbook) from a base64
+    data URI: the content is not parsed."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    data = base64.b64encode(raw).decode("ascii")
+    charset = ";charset=utf-8" if isinstance(text, str) else ""
+    href = f"data:{mime}{charset};base64,{data}"
     return macro(_PARTS, "download", label=label, href=href, filename=filename)
 
 
@@ -191,4 +195,9 @@ def section_html(title: str) -> str:
 
 def busy_html(course_id: str, activity_id: str) -> str:
     """The busy sign shown while an activity's view is worked out."""
-    return macro(_PARTS, "busy", activity_id=activity_id, course_id=course_id)
+    return working_html(f"{activity_id} of {course_id}")
+
+
+def working_html(what: str) -> str:
+    """A busy sign: "Working out ``what``…", announced politely to screen readers."""
+    return macro(_PARTS, "busy", what=what)

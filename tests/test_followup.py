@@ -348,3 +348,33 @@ def test_the_brief_command_prints_the_post_for_students(tmp_path, capsys):
     )
     with pytest.raises(SystemExit):  # one shape at a time
         main([*args, "--for-students", "--html"])
+
+
+def test_the_page_offers_the_courses_spreadsheet(workspace):
+    import base64
+    import io
+    import re
+
+    import openpyxl
+
+    from asyncmon.dashboard import PreClassDashboard
+
+    app = PreClassDashboard(workspace, now=NOW, method="tfidf", ahead=False)
+    assert app.export_link.value == ""
+    app._on_export()
+    link = app.export_link.value
+    assert "download='BIO101.xlsx'" in link and "students by pseudonym" in link
+    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)'", link).group(1)
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(encoded)))
+    data = workspace.load()
+    names = set(data.people.loc[data.people["role"] == "student", "name"])
+    cells = {
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    }
+    assert not names & cells  # pseudonyms only
+    participation = book["participation"]
+    students = ((data.people["course_id"] == "BIO101") & (data.people["role"] == "student")).sum()
+    activities = (data.activities["course_id"] == "BIO101").sum()
+    assert participation.max_row - 1 == students * activities  # one row each, BIO101 only
+    app.course.value = "HIS210"  # another course: the link would be stale, so it goes
+    assert app.export_link.value == ""
