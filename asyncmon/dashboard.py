@@ -223,6 +223,7 @@ class PreClassDashboard:
         self.edit_open.on_click(lambda _: self._open_editor())
         self.editor_box = widget(w.VBox, "asyncmon-editor-box", children=[self.edit_open])
         self.charts = widget(w.HTML, "asyncmon-charts")
+        self.network = widget(w.HTML, "asyncmon-network")
         self.gap = widget(w.Dropdown, "asyncmon-plan-gap", description="Main gap")
         self.gap_text = widget(
             w.Text,
@@ -316,6 +317,7 @@ class PreClassDashboard:
                 self.groups,
                 self.editor_box,
                 self.charts,
+                self.network,
                 section("Plan for class"),
                 self.gap,
                 self.gap_text,
@@ -416,6 +418,7 @@ class PreClassDashboard:
         if self._editor is not None:
             self._editor.show(view.course_id, view.activity_id, view.groups, view.missed_posts)
         self.charts.value = view.charts_html
+        self.network.value = view.network_html
         self._fill_plan(view)
         self.verdict.value = view.verdict_html
         self.brief.value = view.brief_links_html

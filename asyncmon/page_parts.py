@@ -25,6 +25,7 @@ __all__ = [
     "download_link",
     "groups_html",
     "needs_you_html",
+    "network_html",
     "queue_html",
     "section_html",
     "top_html",
@@ -93,6 +94,13 @@ def charts_html(heatmap_svg: str, timeline_svg: str) -> str:
     return macro(
         _PARTS, "charts", heatmap_svg=Markup(heatmap_svg), timeline_svg=Markup(timeline_svg)
     )
+
+
+def network_html(network_svg: str, isolated: pd.DataFrame) -> str:
+    """The reply network under its heading (SVG of :func:`~asyncmon.charts.reply_network_svg`,
+    which escapes every name), then the isolated students, each escaped."""
+    rows = [(i.name, int(i.received_replies), int(i.gave_replies)) for i in isolated.itertuples()]
+    return macro(_PARTS, "network", svg=Markup(network_svg), isolated=rows)
 
 
 def queue_html(queue: pd.DataFrame, *, limit: int = 10) -> str:

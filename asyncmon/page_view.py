@@ -13,17 +13,19 @@ from datetime import datetime
 import pandas as pd
 
 from .brief import last_time, pre_class_brief
-from .charts import acknowledgement_timeline_svg, participation_heatmap_svg
+from .charts import acknowledgement_timeline_svg, participation_heatmap_svg, reply_network_svg
 from .coverage import acknowledgement_queue, started_by, unacknowledged_students
 from .errors import WorkspaceError
 from .followup import student_post
 from .formatting import hours, local_time, span
 from .group_editor import missed_posts
+from .network import interactions, isolated
 from .page_parts import (
     brief_links_html,
     charts_html,
     groups_html,
     needs_you_html,
+    network_html,
     top_html,
     verdict_html,
 )
@@ -82,6 +84,9 @@ class ActivityView:
     heatmap_svg: str
     timeline_svg: str
     charts_html: str
+    isolated: pd.DataFrame
+    network_svg: str
+    network_html: str
     plan: dict
     outcome: dict
     last_time: list[tuple[str, str]]
@@ -212,6 +217,9 @@ def activity_view(
     timeline = acknowledgement_timeline_svg(
         history[history["activity_id"] == activity_id], activity, timezone=tz
     )
+    pairs = interactions(course, activity_id=activity_id)
+    alone = isolated(course, activity_id=activity_id)
+    network = reply_network_svg(pairs, course.people, alone)
     return ActivityView(
         course_id=course_id,
         activity_id=activity_id,
@@ -247,6 +255,9 @@ def activity_view(
         heatmap_svg=heatmap,
         timeline_svg=timeline,
         charts_html=charts_html(heatmap, timeline),
+        isolated=alone,
+        network_svg=network,
+        network_html=network_html(network, alone),
         plan=plan,
         outcome=outcome,
         last_time=since,

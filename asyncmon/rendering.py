@@ -30,6 +30,7 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["students"] = lambda n: count(n, "student")
+    env.filters["replies"] = lambda n: count(n, "reply", "replies")
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 

@@ -356,6 +356,26 @@ def test_closing_the_loop_on_the_page(browser, tmp_path):
         rows = page.locator(".asyncmon-queue tr").count() - 1
         assert len(links) == rows > 0
         assert {tuple(x) for x in links} == {(address, "_blank", "noopener noreferrer")}
+        # who talks to whom: one arrow per ordered pair of people with a reply by now,
+        # counted here from the CSV; the isolated students listed and drawn as squares
+        posts = {}
+        with open(sample_data_dir() / "posts.csv", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["course_id"] == "BIO101" and iso(row["created_at"]) <= iso(NOW):
+                    posts[row["post_id"]] = row
+        pairs = {
+            (p["author_id"], posts[p["parent_id"]]["author_id"])
+            for p in posts.values()
+            if p["activity_id"] == "w4"
+            and p["deleted"] != "1"
+            and p["parent_id"] in posts
+            and posts[p["parent_id"]]["author_id"] not in ("", p["author_id"])
+        }
+        network = page.locator(".asyncmon-network svg.am-network")
+        assert network.get_attribute("role") == "img"
+        assert page.locator(".asyncmon-network g.am-edge").count() == len(pairs) > 0
+        listed = page.locator(".asyncmon-network ul.am-isolated li").count()
+        assert page.locator(".asyncmon-network g.am-isolated").count() == listed
         # the post for the students, on the page and as a download
         page.click(".asyncmon-student-post summary")
         post = page.inner_text(".asyncmon-student-post pre")

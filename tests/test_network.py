@@ -379,3 +379,32 @@ def test_the_network_figure_has_the_svg_layout_and_escapes_names():
     assert title.startswith("Replies among 5 people: 4 pairs; 2 students isolated<br>")
     dashed = {t.name: t.line.dash for t in figure.data if t.mode == "lines+markers"}
     assert dashed == {"a student's replies": "solid", "staff's replies (dashed)": "dash"}
+
+
+def test_the_page_shows_the_network_and_the_isolated_of_a_class_that_is_not_the_sample(other):
+    from asyncmon.page_view import activity_view
+
+    from .other_class import BEFORE_CLASS
+
+    view = activity_view(other, "PHYS-9", "circuits", now=BEFORE_CLASS, method="tfidf")
+    alone = am.isolated(other, activity_id="circuits")  # every post was written by then
+    assert list(view.isolated["student_id"]) == list(alone["student_id"])
+    assert "<h3>Who talks to whom</h3>" in view.network_html
+    assert "svg" in view.network_html and "am-network" in view.network_html
+    items = re.findall(r"<li>(.*?)</li>", view.network_html.split("am-isolated", 1)[1])
+    assert len(items) == len(alone)
+    first = alone.iloc[0]
+    received, gave = int(first["received_replies"]), int(first["gave_replies"])
+    assert items[0].startswith(f"{first['name']}: {received} repl")
+    assert f"{gave} repl" in items[0]
+
+
+def test_the_pages_isolated_list_escapes_names():
+    from asyncmon.page_parts import network_html
+
+    alone = pd.DataFrame(
+        [{"name": "<img src=x onerror=alert(1)>", "received_replies": 0, "gave_replies": 1}]
+    )
+    page = network_html("<svg></svg>", alone)
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;: 0 replies received, 1 reply given" in page
