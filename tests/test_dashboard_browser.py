@@ -323,6 +323,17 @@ def test_the_page_on_a_class_that_is_not_the_sample(browser, tmp_path):
         assert len(cells) == len(students) and set(cells) == {"on_time"}
         assert page.locator(".asyncmon-timeline polyline.am-step-posted").count() == 1
         assert page.locator(".asyncmon-groups details").count() >= 2
+        # who talks to whom, counted from the corpus: one arrow per ordered pair
+        author = {p["post_id"]: p["author_id"] for p in raw["posts"]}
+        pairs = {
+            (p["author_id"], author[p["parent_id"]])
+            for p in raw["posts"]
+            if p["parent_id"] and author.get(p["parent_id"]) not in (None, p["author_id"])
+        }
+        assert page.locator(".asyncmon-network g.am-edge").count() == len(pairs) > 0
+        # no schedule address: names in the queue are not links; nothing since last time
+        assert page.locator(".asyncmon-queue a").count() == 0
+        assert page.locator(".asyncmon-last-time").count() == 0
         text = page.inner_text(".asyncmon-app")
         assert "nan" not in text.lower().split() and "NaN" not in text
         page.close()
