@@ -27,6 +27,7 @@ from .explore import (
     repeat_late_posters,
     unanswered_students,
 )
+from .followup import gap_recurrence, student_post
 from .network import interactions, isolated
 from .participation import class_rates, participation, repeat_absentees
 from .sources.importing import ImportResult, detect_format, import_sources
@@ -63,6 +64,7 @@ __all__ = [
     "class_rates",
     "coverage",
     "detect_format",
+    "gap_recurrence",
     "import_sources",
     "interactions",
     "isolated",
@@ -70,6 +72,7 @@ __all__ = [
     "participation",
     "repeat_absentees",
     "sample_data_dir",
+    "student_post",
     "unacknowledged_students",
 ]
 
