@@ -9,7 +9,8 @@ collected result (see ``participation.py`` and ``coverage.py``), because lazy ba
 
 Inputs are the canonical tables (``posts, people, activities, reactions``), where
 ``activities`` carries an extra ``as_of_at`` column: the moment acknowledgement is counted
-up to, per activity.
+up to, per activity. The core does no text work: it reads each post's ``words``, counted
+once when the post entered (:func:`asyncmon.tables.derive_post_fields`), never ``body``.
 """
 
 from __future__ import annotations
@@ -28,28 +29,12 @@ def _lazy(native: Any) -> nw.LazyFrame:
     return frame if isinstance(frame, nw.LazyFrame) else frame.lazy()
 
 
-def _words() -> nw.Expr:
-    """Words in ``body``: runs of non-space characters (regex work every engine does)."""
-    return (
-        nw.col("body")
-        .fill_null("")
-        .str.replace_all(r"\S+", "x")
-        .str.replace_all(r"\s+", "")
-        .str.len_chars()
-        .cast(nw.Int64)
-    )
-
-
 def _authored(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
     """Live (not deleted) posts with their author's role (null when not on the roster)."""
-    return (
-        posts.filter(~nw.col("deleted"))
-        .join(
-            roles.rename({"person_id": "author_id", "role": "author_role"}),
-            on=["course_id", "author_id"],
-            how="left",
-        )
-        .with_columns(words=_words())
+    return posts.filter(~nw.col("deleted")).join(
+        roles.rename({"person_id": "author_id", "role": "author_role"}),
+        on=["course_id", "author_id"],
+        how="left",
     )
 
 
@@ -311,7 +296,7 @@ _TABLE_COLUMNS = {
         "author_id",
         "created_at",
         "deleted",
-        "body",
+        "words",
         "private_to",
     ],
     "people": ["course_id", "person_id", "role"],

@@ -23,7 +23,7 @@ from ._times import format_utc
 from .errors import PlanChangedError, WorkspaceError
 from .sources.importing import ImportResult, Source, import_sources
 from .sources.report import StoreCounts
-from .tables import KEYS, SCHEMAS, ClassData, make_table
+from .tables import KEYS, SCHEMAS, ClassData, derive_post_fields, make_table
 
 __all__ = ["ANY_PLAN", "PLAN_FIELDS", "Workspace"]
 
@@ -120,10 +120,11 @@ class Workspace:
                     f"{self.path} is a file; a workspace is a folder", code="ASYNC-E202"
                 )
             self._create_private()
-        with closing(self._connect()) as con, con:
+        with self._transaction(write=True) as con:  # two first openings: one migrates
             for statement in _ddl():
                 con.execute(statement)
-            _add_new_columns(con)
+            if ("posts", "words") in _add_new_columns(con):
+                _count_stored_words(con)
             con.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -553,14 +554,30 @@ class Workspace:
         )
 
 
-def _add_new_columns(con: sqlite3.Connection) -> None:
-    """A workspace made by an earlier version gets the optional columns added since (as
-    empty), so its class reads as before."""
+def _add_new_columns(con: sqlite3.Connection) -> set[tuple[str, str]]:
+    """A workspace made by an earlier version gets the columns added since (as empty), so
+    its class reads as before; returns the ``(table, column)`` pairs added."""
+    added = set()
     for name in _ORDER:
         have = {row[1] for row in con.execute(f"PRAGMA table_info({name})")}
         for column in SCHEMAS[name]:
             if column not in have:
                 con.execute(f'ALTER TABLE {name} ADD COLUMN "{column}"')
+                added.add((name, column))
+    return added
+
+
+def _count_stored_words(con: sqlite3.Connection) -> None:
+    """Posts stored before words were counted at import get their count, once, when their
+    workspace is first opened by this version (in the transaction that adds the column)."""
+    rows = con.execute("SELECT rowid, body FROM posts WHERE words IS NULL").fetchall()
+    if not rows:
+        return
+    ids, bodies = zip(*rows)
+    words = derive_post_fields(pd.DataFrame({"body": pd.Series(bodies, dtype="str")}))["words"]
+    con.executemany(
+        "UPDATE posts SET words = ? WHERE rowid = ?", zip(map(int, words), ids, strict=True)
+    )
 
 
 def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "ROLES",
     "SCHEMAS",
     "ClassData",
+    "derive_post_fields",
     "empty_table",
     "make_table",
     "table_failures",
@@ -75,6 +76,7 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "body_format": ("text", True),
         "private_to": ("id", False),
         "source": ("text", True),
+        "words": ("count", True),
     },
     "reactions": {
         "course_id": ("id", True),
@@ -162,7 +164,50 @@ def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     columns = {
         col: _series(kind, [r.get(col) for r in records]) for col, (kind, _) in schema.items()
     }
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    return derive_post_fields(frame) if name == "posts" else frame
+
+
+#: Python's whitespace (``str.isspace``, what ``str.split()`` splits on) as a class of
+#: pyarrow's regular expressions (RE2, whose own ``\s`` is ASCII only).
+_NOT_SPACE = (
+    r"[^\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+    r"\x{202f}\x{205f}\x{3000}]+"
+)
+
+
+def _word_counts(body: pd.Series) -> pd.Series:
+    """Words of each text: runs of non-space characters (``len(text.split())``; 0 for a
+    missing text), in one vectorised pass (pyarrow's when installed, else pandas')."""
+    text = body.fillna("").astype("str")
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow comes with the engines extra
+        return text.str.count(r"\S+").astype("Int64")
+    counts = pc.count_substring_regex(pa.array(text, type=pa.large_string()), _NOT_SPACE)
+    return pd.Series(counts.to_numpy(), index=body.index, dtype="Int64")
+
+
+def derive_post_fields(posts: pd.DataFrame) -> pd.DataFrame:
+    """``posts`` with the fields worked out from each post once, when it enters (by
+    :func:`make_table`, :meth:`ClassData.from_frames` and the workspace), so that the
+    metrics do no text work: ``words``, the runs of non-space characters of ``body``.
+
+    Only missing values are filled: a count already there is kept (a frame whose bodies
+    were changed should drop its ``words`` column first).
+
+    >>> posts = pd.DataFrame({"body": ["Why does water move?", "", "  same\u00a0here  "]})
+    >>> derive_post_fields(posts)["words"].tolist()
+    [4, 0, 2]
+    """
+    have = posts["words"] if "words" in posts else pd.Series(pd.NA, index=posts.index)
+    missing = have.isna()
+    if not missing.any() and "words" in posts:
+        return posts
+    words = have.astype("Int64")
+    words[missing] = _word_counts(posts.loc[missing, "body"])
+    return posts.assign(words=words)
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -393,7 +438,9 @@ class ClassData:
         first post), ``author_id`` (missing only on some deleted posts), ``created_at,
         edited_at`` (UTC), ``deleted``, ``subject``, ``body`` (plain text), ``body_original``
         (the source's markup when it was not plain text), ``body_format`` (text / html /
-        markdown), ``private_to`` (person a private reply was addressed to), ``source``.
+        markdown), ``private_to`` (person a private reply was addressed to), ``source``,
+        ``words`` (runs of non-space characters of ``body``, counted once when the post
+        enters: see :func:`derive_post_fields`).
     reactions : DataFrame
         ``course_id, post_id, person_id, kind`` (like, thumbs-up...),
         ``created_at`` (UTC, missing when the source does not give it), ``exported_at``
@@ -478,6 +525,8 @@ class ClassData:
                 code="ASYNC-E302",
             )
         tables = {name: frames.get(name, empty_table(name)) for name in SCHEMAS}
+        if "body" in tables["posts"]:  # without a body the check below says so
+            tables["posts"] = derive_post_fields(tables["posts"])
         checked = [_checked(name, t) for name, t in tables.items()]
         problems = [f"{c.name}: {p}" for c in checked for p in c.problems]
         if problems:

@@ -6,7 +6,8 @@ Run from the repository root::
     python benchmarks/metrics_engines.py --sizes 100000 --runs 5
 
 For each size it writes a synthetic institution (courses of 50 students, 10 activities
-each; 30% of posts are replies, ~20-word bodies; staff reactions) as canonical CSV files,
+each; 30% of posts are replies, ~20-word bodies with their word count, as an import
+stores it; staff reactions) as canonical CSV files,
 then, per engine (pandas, polars, duckdb): the raw read of the posts file into that
 engine's typed frame, and the metric core (``asyncmon.engine.student_activity``) on the
 frames so read, collected. It prints medians over the runs and the ratio metric / read
@@ -89,7 +90,8 @@ def write_institution(folder: Path, posts: int, seed: int = 7) -> None:
         author = rng.choice([f"t{c}", f"a{c}"]) if staff else f"s{c}_{rng.randrange(50)}"
         parent = rng.choice(earlier[-40:]) if earlier and rng.random() < 0.3 else ""
         created = START + pd.Timedelta(days=7 * a + rng.uniform(2, 8.5))
-        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 35)))
+        words = rng.randint(8, 35)
+        body = " ".join(rng.choice(WORDS) for _ in range(words))
         rows.append(
             (
                 key[0],
@@ -101,6 +103,7 @@ def write_institution(folder: Path, posts: int, seed: int = 7) -> None:
                 int(rng.random() < 0.01),
                 "",
                 body,
+                words,
             )
         )
         earlier.append(p)
@@ -127,6 +130,7 @@ def write_institution(folder: Path, posts: int, seed: int = 7) -> None:
             "deleted",
             "private_to",
             "body",
+            "words",
         ],
     ).to_csv(folder / "posts.csv", index=False)
     pd.DataFrame(
@@ -144,6 +148,7 @@ def read_pandas(folder: Path) -> dict:
     posts = pd.read_csv(folder / "posts.csv", dtype=str, keep_default_na=False, na_values=[""])
     posts = times(posts, "created_at")
     posts["deleted"] = posts["deleted"] == "1"
+    posts["words"] = posts["words"].astype("int64")
     return {
         "posts": posts,
         "people": pd.read_csv(folder / "people.csv", dtype=str),
@@ -168,7 +173,9 @@ def read_polars(folder: Path) -> dict:
             [pl.col(c).str.to_datetime("%Y-%m-%dT%H:%M:%SZ", time_zone="UTC") for c in times]
         )
 
-    posts = load("posts.csv", ["created_at"]).with_columns(deleted=pl.col("deleted") == "1")
+    posts = load("posts.csv", ["created_at"]).with_columns(
+        deleted=pl.col("deleted") == "1", words=pl.col("words").cast(pl.Int64)
+    )
     return {
         "posts": posts,
         "people": load("people.csv"),
@@ -194,7 +201,8 @@ def read_duckdb(folder: Path) -> dict:
         if name == "posts":
             cols = cols.replace(
                 "* EXCLUDE (created_at)",
-                "* EXCLUDE (created_at, deleted), deleted = '1' AS deleted",
+                "* EXCLUDE (created_at, deleted, words), deleted = '1' AS deleted, "
+                "CAST(words AS BIGINT) AS words",
             )
         con.execute(
             f"CREATE TABLE {name} AS SELECT {cols} FROM read_csv('{folder / name}.csv', "

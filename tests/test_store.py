@@ -1,6 +1,7 @@
 """The workspace: idempotent imports, later exports, plans, and concurrent use."""
 
 import multiprocessing
+import sqlite3
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -158,3 +159,37 @@ def test_two_writers_and_a_reader_at_once_lose_nothing(tmp_path, roster):
     )
     # the reader only ever saw whole imports, growing
     assert seen == sorted(seen) and seen[-1] <= 50
+
+
+def test_words_are_counted_once_at_import_and_stored(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    export = posts(b'C1,a1,1,,11,2025-03-29T10:00:00Z,,"Why does  water\nmove?"')
+    ws.import_sources([export], **roster)
+    with sqlite3.connect(ws.db_path) as con:
+        assert con.execute("SELECT words FROM posts").fetchall() == [(4,)]
+    # an edit brings its own count; the same export again changes nothing
+    edited = posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,2025-03-29T12:00:00Z,Why?")
+    assert ws.import_sources([edited], **roster).report.stored["posts"] == StoreCounts(updated=1)
+    assert ws.import_sources([edited], **roster).report.stored["posts"] == StoreCounts(unchanged=1)
+    assert ws.load().posts["words"].tolist() == [1]
+
+
+def test_a_workspace_made_before_words_were_stored_counts_them_when_opened(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    export = posts(
+        b"C1,a1,1,,11,2025-03-29T10:00:00Z,,one two three",
+        b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,",
+    )
+    ws.import_sources([export], **roster)
+    with sqlite3.connect(ws.db_path) as con:
+        con.execute("ALTER TABLE posts DROP COLUMN words")
+    reopened = Workspace(tmp_path, create=False)  # opening adds the column and fills it
+    with sqlite3.connect(ws.db_path) as con:
+        assert con.execute("SELECT post_id, words FROM posts ORDER BY post_id").fetchall() == [
+            ("1", 3),
+            ("2", 0),
+        ]
+    assert reopened.load().posts["words"].tolist() == [3, 0]
+    assert reopened.import_sources([export], **roster).report.stored["posts"] == StoreCounts(
+        unchanged=2
+    )
