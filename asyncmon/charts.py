@@ -323,8 +323,8 @@ def acknowledgement_timeline_svg(
         + "".join(f"; {w} {local(m)}" for w, m in (("due", due), ("class", start)) if pd.notna(m))
         + "</title>",
         f"<line x1='{left}' y1='{top + plot_h}' x2='{left + plot_w}' y2='{top + plot_h}' "
-        "stroke='#999'/>",
-        f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + plot_h}' stroke='#999'/>",
+        "stroke='#767676'/>",
+        f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + plot_h}' stroke='#767676'/>",
     ]
     for n in sorted({0, most // 2, most}):
         parts.append(
