@@ -92,7 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser(
         "metrics", help="participation, coverage, question groups and verdicts of a workspace"
     )
-    metrics.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
+    where = metrics.add_mutually_exclusive_group(required=True)
+    where.add_argument("--workspace", metavar="DIR", help=_WORKSPACE_HELP)
+    where.add_argument(
+        "--data",
+        metavar="DIR",
+        help="a folder of canonical Parquet tables (asyncmon export --format parquet)",
+    )
     metrics.add_argument("--course", metavar="ID", help="only this course")
     metrics.add_argument("--activity", metavar="ID", help="only this activity")
     metrics.add_argument(
@@ -112,7 +118,14 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="question grouping method: auto, minilm, wordllama or tfidf",
     )
-    metrics.add_argument("--json", action="store_true", help="print one JSON document")
+    shape = metrics.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print one JSON document")
+    shape.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write participation.parquet and activities.parquet in this folder (no "
+        "question grouping: it reads every text)",
+    )
 
     brief = commands.add_parser("brief", help="print the pre-class brief of one activity")
     brief.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
@@ -180,7 +193,8 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="write the class's tables as a spreadsheet (.xlsx) or a folder of CSV files",
+        help="write the class's tables as a spreadsheet (.xlsx), a folder of CSV files, or "
+        "its canonical tables as Parquet",
     )
     export.add_argument("--workspace", metavar="DIR", required=True, help=_WORKSPACE_HELP)
     export.add_argument(
@@ -189,6 +203,12 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="a workbook such as class.xlsx (one sheet per table), or a folder ending in / "
         "(or an existing one) for one CSV file per table",
+    )
+    export.add_argument(
+        "--format",
+        choices=("xlsx", "csv", "parquet"),
+        help="default: csv for a folder, xlsx otherwise; parquet writes the canonical tables "
+        "as stored (names, ids and texts) into the folder --out",
     )
     export.add_argument(
         "--show-names", action="store_true", help="show students' names instead of pseudonyms"
@@ -398,39 +418,46 @@ def _with_class(folder) -> Workspace:
 
 def _load(args: argparse.Namespace):
     data = _with_class(args.workspace).load()
+    _check_chosen(args, data.courses, data.activities, "the workspace")
+    return data if args.course is None else data.for_course(args.course)
+
+
+def _check_chosen(args: argparse.Namespace, courses, activities, where: str) -> None:
+    """The course and activity asked for (if any) are among those ``where`` holds."""
     if args.course is not None:
-        if args.course not in set(data.courses["course_id"]):
+        if args.course not in set(courses["course_id"]):
             raise AsyncmonError(
-                f"course {args.course} is not in the workspace; courses: "
-                f"{', '.join(sorted(data.courses['course_id']))}",
+                f"course {args.course} is not in {where}; courses: "
+                f"{', '.join(sorted(courses['course_id']))}",
                 code="ASYNC-E206",
             )
-        data = data.for_course(args.course)
-    if args.activity is not None and args.activity not in set(data.activities["activity_id"]):
+        activities = activities[activities["course_id"] == args.course]
+    if args.activity is not None and args.activity not in set(activities["activity_id"]):
         raise AsyncmonError(
-            f"activity {args.activity} is not in the workspace; activities: "
-            f"{', '.join(sorted(set(data.activities['activity_id'])))}",
+            f"activity {args.activity} is not in {where}; activities: "
+            f"{', '.join(sorted(set(activities['activity_id'])))}",
             code="ASYNC-E207",
         )
-    return data
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    data = _load(args)
+    if args.data is not None and not args.json or args.out is not None:
+        return _metric_tables(args)
+    if args.data is not None:  # --json: the whole document, texts read (small data)
+        from .parquet import load_parquet
+
+        data = load_parquet(args.data)
+        _check_chosen(args, data.courses, data.activities, args.data)
+        data = data if args.course is None else data.for_course(args.course)
+    else:
+        data = _load(args)
     document = metrics_document(
         data, activity_id=args.activity, as_of=args.as_of, engine=args.engine, method=args.method
     )
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    for a in document["activities"]:
-        cov = a["coverage_before_class"]
-        coverage = "—" if cov is None else f"{cov:.0%}"
-        print(
-            f"{a['course_id']} {a['activity_id']:<5} took part {a['participating']:>3}/"
-            f"{a['students']:<3} acknowledged before class {a['acknowledged_before_class']:>3}"
-            f" ({coverage:>4})  planning {a['planning_hours']:.0f} h  {a['verdict']}"
-        )
+    _print_activities(document["activities"])
     for g in document["question_groups"]:
         if g["rank"] == 1:
             hint = f" [key words: {g['keywords']}]" if g["keywords"] else ""
@@ -439,6 +466,44 @@ def _metrics(args: argparse.Namespace) -> int:
                 f'"{g["label"]}" ({g["students"]} students){hint}'
             )
     return 0
+
+
+def _metric_tables(args: argparse.Namespace) -> int:
+    """``metrics --out`` (or ``--data`` alone): the participation and activities tables,
+    from a Parquet folder scanned by the engine, or from a workspace."""
+    from .parquet import load_parquet, metric_tables, parquet_metrics, write_metric_tables
+
+    if args.data is not None:
+        known = load_parquet(args.data, tables=("courses", "activities"))
+        _check_chosen(args, known.courses, known.activities, args.data)
+        tables = parquet_metrics(
+            args.data, engine=args.engine, as_of=args.as_of, course_id=args.course
+        )
+    else:
+        tables = metric_tables(_load(args), engine=args.engine, as_of=args.as_of)
+    if args.activity is not None:
+        tables = {name: t[t["activity_id"] == args.activity] for name, t in tables.items()}
+    if args.out is None:
+        activities = tables["activities"]
+        _print_activities(
+            activities.astype(object).where(activities.notna(), None).to_dict("records")
+        )
+        return 0
+    files = write_metric_tables(tables, args.out)
+    print(f"Wrote {len(files)} Parquet files in {args.out}:")
+    print("\n".join(f"  {path.name}: {len(tables[path.stem])} rows" for path in files))
+    return 0
+
+
+def _print_activities(activities) -> None:
+    for a in activities:
+        cov = a["coverage_before_class"]
+        coverage = "—" if cov is None else f"{cov:.0%}"
+        print(
+            f"{a['course_id']} {a['activity_id']:<5} took part {a['participating']:>3}/"
+            f"{a['students']:<3} acknowledged before class {a['acknowledged_before_class']:>3}"
+            f" ({coverage:>4})  planning {a['planning_hours']:.0f} h  {a['verdict']}"
+        )
 
 
 def _brief(args: argparse.Namespace) -> int:
@@ -631,7 +696,11 @@ def _export(args: argparse.Namespace) -> int:
     from .pseudonyms import Pseudonymizer, workspace_secret
 
     workspace = _with_class(args.workspace)
-    as_csv = args.out.endswith(("/", os.sep)) or Path(args.out).is_dir()
+    if args.format == "parquet":
+        return _export_parquet(workspace, args)
+    as_csv = args.format == "csv" or (
+        args.format is None and (args.out.endswith(("/", os.sep)) or Path(args.out).is_dir())
+    )
     if as_csv:  # a wrong path fails before the class is read
         output_folder(args.out)
     else:
@@ -654,6 +723,28 @@ def _export(args: argparse.Namespace) -> int:
         f"Students {'by name' if args.show_names else 'pseudonymised'}; times on each "
         "course's clock (its zone in the timezone column); text that a spreadsheet would "
         "run as a formula starts with an apostrophe."
+    )
+    return 0
+
+
+def _export_parquet(workspace: Workspace, args: argparse.Namespace) -> int:
+    """The canonical tables as stored, for the institution's own pipeline: the students'
+    names, ids and words are kept (pseudonyms are for what leaves it, as spreadsheets)."""
+    from .parquet import write_parquet
+
+    if args.show_names or args.as_of is not None:
+        print(
+            "asyncmon: --show-names and --as-of shape spreadsheets; Parquet holds the "
+            "canonical tables as stored (names and ids kept): leave them out",
+            file=sys.stderr,
+        )
+        return 2
+    files = write_parquet(workspace.load(), args.out)
+    posts = sum(1 for f in files if f.parent.parent.name == "posts")
+    print(
+        f"Wrote the canonical tables as Parquet in {args.out}: {len(files) - posts} table "
+        f"files and posts/ (one folder per course, {posts} in all). Names, ids and post "
+        "texts are kept as stored: keep the folder as private as the workspace."
     )
     return 0
 

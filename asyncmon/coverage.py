@@ -86,6 +86,16 @@ def acknowledgements(
             data.posts, data.people, data.reactions, substantive_words=thresholds.substantive_words
         )
     )
+    return acknowledgement_table(facts, events, data)
+
+
+def acknowledgement_table(
+    facts: pd.DataFrame, events: pd.DataFrame, data: ClassData
+) -> pd.DataFrame:
+    """The :func:`acknowledgements` table from the core's collected results: ``facts``
+    (:func:`asyncmon.engine.student_activity`) and ``events``
+    (:func:`asyncmon.engine.events_table`), named and ordered with ``data``'s people and
+    activities (its posts are not read)."""
     facts["participating_as_of"] = facts["first_post_at"].notna() & (
         facts["first_post_at"] <= facts["as_of_at"]
     )

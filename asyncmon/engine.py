@@ -287,7 +287,7 @@ def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: 
 
 ENGINES = ("pandas", "polars", "duckdb")
 
-_TABLE_COLUMNS = {
+TABLE_COLUMNS = {
     "posts": [
         "course_id",
         "activity_id",
@@ -319,7 +319,7 @@ def to_engine(tables: dict[str, Any], engine: str) -> dict[str, Any]:
     """Convert pandas canonical tables to frames of ``engine`` (pandas, polars or duckdb)."""
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
-    trimmed = {name: frame[_TABLE_COLUMNS[name]] for name, frame in tables.items()}
+    trimmed = {name: frame[TABLE_COLUMNS[name]] for name, frame in tables.items()}
     if engine == "pandas":
         return trimmed
     if engine == "polars":
@@ -356,28 +356,34 @@ def to_pandas(native: Any) -> Any:
     return result.reset_index(drop=True)
 
 
+def counted_up_to(activities: Any, as_of: Any) -> Any:
+    """The pandas ``activities`` with ``as_of_at``: each class start (``as_of`` None), or
+    the one moment ``as_of`` (timezone-aware) for all."""
+    import pandas as pd
+
+    activities = activities.copy()
+    if as_of is None:
+        activities["as_of_at"] = activities["class_starts_at"]
+        return activities
+    moment = pd.Timestamp(as_of)
+    if moment.tzinfo is None:
+        raise ValueError(f"as_of {as_of!r} needs a time zone (e.g. 2025-03-04T08:00Z)")
+    activities["as_of_at"] = pd.Series(moment.tz_convert("UTC"), index=activities.index)
+    activities["as_of_at"] = activities["as_of_at"].astype("datetime64[us, UTC]")
+    return activities
+
+
 def run(data: Any, *, as_of: Any = None, engine: str = "pandas", substantive_words: int) -> Any:
     """The student × activity facts of ``data`` (a ClassData) as a pandas frame.
 
     ``as_of`` is the moment acknowledgement is counted up to: ``None`` for each activity's
     class start, or one timestamp for all activities.
     """
-    import pandas as pd
-
-    activities = data.activities.copy()
-    if as_of is None:
-        activities["as_of_at"] = activities["class_starts_at"]
-    else:
-        moment = pd.Timestamp(as_of)
-        if moment.tzinfo is None:
-            raise ValueError(f"as_of {as_of!r} needs a time zone (e.g. 2025-03-04T08:00Z)")
-        activities["as_of_at"] = pd.Series(moment.tz_convert("UTC"), index=activities.index)
-        activities["as_of_at"] = activities["as_of_at"].astype("datetime64[us, UTC]")
     tables = to_engine(
         {
             "posts": data.posts,
             "people": data.people,
-            "activities": activities,
+            "activities": counted_up_to(data.activities, as_of),
             "reactions": data.reactions,
         },
         engine,

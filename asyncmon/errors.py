@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "ASYNC-E006": "unknown question detector, or its model is not installed",
     "ASYNC-E007": "grouping threshold out of range",
     "ASYNC-E008": "not a host name (--allow-host)",
+    "ASYNC-E009": "Parquet needs pyarrow (the engines extra)",
     # source files
     "ASYNC-E101": "a source file cannot be opened (missing, a folder, unreadable)",
     "ASYNC-E102": "a source file is not UTF-8 text",
@@ -68,6 +69,7 @@ CODES: dict[str, str] = {
     "ASYNC-E221": "a count of students who got it is not a whole number of 0 or more",
     "ASYNC-E222": "a folder to write files into is a file",
     "ASYNC-E223": "a spreadsheet name does not end in .xlsx",
+    "ASYNC-E224": "a folder of canonical Parquet tables lacks a table or a column",
     # tables and corrections
     "ASYNC-E301": "class data breaks the schema of its tables",
     "ASYNC-E302": "not a table of class data",

@@ -28,9 +28,15 @@ _HOUR = pd.Timedelta(hours=1)
 
 
 def planning_window(
-    data: ClassData, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+    data: ClassData,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Time between the due time and class to collect data and plan, per activity.
+
+    ``table``, a :func:`~asyncmon.participation` table of every activity already computed,
+    gives each student's first post (``first_post_at``) without reading the posts.
 
     Returns
     -------
@@ -48,17 +54,10 @@ def planning_window(
     >>> round(float(w.loc[0, "planning_hours"]), 2)
     33.02
     """
-    students = data.people.loc[data.people["role"] == "student", ["course_id", "person_id"]]
-    posts = data.posts[~data.posts["deleted"]].merge(
-        students.rename(columns={"person_id": "author_id"}), on=["course_id", "author_id"]
-    )
     acts = data.activities[["course_id", "activity_id", "due_at", "class_starts_at"]].copy()
-    firsts = (
-        posts.groupby(["course_id", "activity_id", "author_id"])["created_at"]
-        .min()
-        .rename("first_post_at")
-        .reset_index()
-        .merge(acts, on=["course_id", "activity_id"])
+    firsts = _first_posts(data) if table is None else table[table["first_post_at"].notna()]
+    firsts = firsts[["course_id", "activity_id", "first_post_at"]].merge(
+        acts, on=["course_id", "activity_id"]
     )
     firsts = firsts[firsts["first_post_at"] <= firsts["class_starts_at"]]
     data_in = (
@@ -77,6 +76,21 @@ def planning_window(
         for total, left in zip(acts["planning_hours"], acts["planning_hours_left"])
     ]
     return acts
+
+
+def _first_posts(data: ClassData) -> pd.DataFrame:
+    """Each roster student's first post (not deleted) per activity: ``course_id,
+    activity_id, author_id, first_post_at``."""
+    students = data.people.loc[data.people["role"] == "student", ["course_id", "person_id"]]
+    posts = data.posts[~data.posts["deleted"]].merge(
+        students.rename(columns={"person_id": "author_id"}), on=["course_id", "author_id"]
+    )
+    return (
+        posts.groupby(["course_id", "activity_id", "author_id"])["created_at"]
+        .min()
+        .rename("first_post_at")
+        .reset_index()
+    )
 
 
 def _planning_warning(total: float, left: float, minimum: float) -> str | None:
@@ -277,7 +291,7 @@ def activity_summary(
         data.activities[keys + ["title"]]
         .merge(class_rates(table), on=keys, how="left")
         .merge(cov, on=keys, how="left")
-        .merge(planning_window(data, thresholds=thresholds), on=keys, how="left")
+        .merge(planning_window(data, thresholds=thresholds, table=table), on=keys, how="left")
         .merge(verdicts(data, cov, thresholds=thresholds), on=keys, how="left")
     )
     # an activity of a course with no students yet: its counts are 0 (its rates stay NaN)

@@ -1,0 +1,506 @@
+"""Canonical Parquet: the class's tables as files an institution's own pipeline writes and
+reads, and the metric tables worked out from them on pandas, polars or duckdb.
+
+The layout of a folder ``DIR`` (one file per table, the posts split by course)::
+
+    DIR/posts/course_id=<id>/part-0.parquet   posts of one course (hive style: the id is in
+                                              the folder's name, percent-encoded as in a URL)
+    DIR/courses.parquet  DIR/people.parquet  DIR/activities.parquet  DIR/reactions.parquet
+    DIR/plans.parquet  DIR/outcomes.parquet  DIR/corrections.parquet
+
+Columns are those of :data:`asyncmon.tables.SCHEMAS`: ids and texts are strings, times UTC
+timestamps (microseconds), ``deleted`` a boolean, counts (``words``, ``understood``) 64-bit
+integers, ``concepts`` a list of strings. The files hold the tables as the workspace holds
+them: real names, ids and post texts (this is the institution's own format, read back by
+its pipeline; pseudonymise what leaves it, as ``asyncmon export`` does for spreadsheets).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import engine as _engine
+from ._paths import output_folder
+from .coverage import acknowledgement_table, acknowledgements
+from .errors import AsyncmonError
+from .planning import activity_summary
+from .tables import KEYS, SCHEMAS, TIME_DTYPE, ClassData, empty_table
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = [
+    "load_parquet",
+    "metric_tables",
+    "parquet_metrics",
+    "read_parquet",
+    "write_metric_tables",
+    "write_parquet",
+]
+
+#: The tables the metric core reads, and their columns (``body`` is not one of them).
+CORE_COLUMNS: dict[str, list[str]] = {
+    "posts": _engine.TABLE_COLUMNS["posts"],
+    "people": _engine.TABLE_COLUMNS["people"],
+    "activities": ["course_id", "activity_id", "due_at", "class_starts_at"],
+    "reactions": _engine.TABLE_COLUMNS["reactions"],
+}
+#: The small tables the metric tables name and plan with (read whole, with pandas).
+_SMALL = ("courses", "people", "activities", "plans", "outcomes")
+#: The metric tables ``asyncmon metrics --out`` writes: participation (one row per student
+#: and activity, as in the metrics document) and activities (one row per activity).
+METRIC_TABLES = ("participation", "activities")
+
+
+def _arrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise AsyncmonError(
+            "Parquet needs pyarrow: pip install 'asyncmon[engines]'", code="ASYNC-E009"
+        ) from None
+    return pyarrow
+
+
+def arrow_schema(name: str) -> Any:
+    """The Parquet (arrow) schema of canonical table ``name``."""
+    pa = _arrow()
+    kinds = {
+        "id": pa.string(),
+        "text": pa.string(),
+        "time": pa.timestamp("us", tz="UTC"),
+        "bool": pa.bool_(),
+        "count": pa.int64(),
+        "concepts": pa.list_(pa.string()),
+    }
+    return pa.schema([(column, kinds[kind]) for column, (kind, _) in SCHEMAS[name].items()])
+
+
+def _course_partitioning() -> Any:
+    pa = _arrow()
+    import pyarrow.dataset as ds
+
+    return ds.partitioning(pa.schema([("course_id", pa.string())]), flavor="hive")
+
+
+def write_parquet(data: ClassData, folder: str | Path) -> list[Path]:
+    """Write every canonical table of ``data`` into ``folder`` (made if missing), in the
+    layout of this module: ``posts/course_id=<id>/part-0.parquet`` and ``<table>.parquet``.
+
+    The table files are replaced and ``posts/`` as a whole (a course gone from ``data``
+    leaves no folder behind); anything else in ``folder`` is left as it is.
+
+    Returns
+    -------
+    list of Path
+        The files written: the table files, then one posts file per course.
+
+    Raises
+    ------
+    AsyncmonError
+        ``folder`` is a file (ASYNC-E222), its parent does not exist (ASYNC-E215), a file
+        cannot be written (ASYNC-E216), or pyarrow is not installed (ASYNC-E009).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from asyncmon import load_sample
+    >>> files = write_parquet(load_sample(), tempfile.mkdtemp())
+    >>> sorted(f.parent.name for f in files if f.name == "part-0.parquet")
+    ['course_id=BIO101', 'course_id=ENG150', 'course_id=HIS210']
+    """
+    _arrow()
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    out = output_folder(folder)
+    written = []
+    try:
+        for name in SCHEMAS:
+            if name == "posts":
+                continue
+            path = out / f"{name}.parquet"
+            pq.write_table(_to_arrow(name, getattr(data, name)), path)
+            written.append(path)
+        staging = Path(tempfile.mkdtemp(prefix=".posts-", dir=out))
+        ds.write_dataset(
+            _to_arrow("posts", data.posts),
+            staging / "posts",
+            format="parquet",
+            partitioning=_course_partitioning(),
+            basename_template="part-{i}.parquet",
+        )
+        (staging / "posts").mkdir(exist_ok=True)  # a class without posts yet has none
+        posts = out / "posts"
+        if posts.exists():
+            shutil.rmtree(posts)
+        (staging / "posts").rename(posts)
+        shutil.rmtree(staging)
+    except OSError as exc:
+        raise AsyncmonError(f"cannot write {out}: {exc.strerror}", code="ASYNC-E216") from None
+    return written + sorted(posts.glob("*/part-0.parquet"))
+
+
+def _to_arrow(name: str, frame: pd.DataFrame) -> Any:
+    pa = _arrow()
+    schema = arrow_schema(name)
+    columns = {}
+    for field in schema:
+        values = frame[field.name]
+        if pa.types.is_list(field.type):
+            values = [list(v) for v in values]
+        elif pa.types.is_string(field.type):
+            values = values.astype(object).where(values.notna(), None)
+        columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
+    return pa.table(columns, schema=schema)
+
+
+def _table_file(folder: Path, name: str) -> Path:
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        raise AsyncmonError(
+            f"{folder} lacks {path.name}: a folder of canonical Parquet tables holds "
+            f"posts/ and {', '.join(f'{n}.parquet' for n in SCHEMAS if n != 'posts')}; "
+            "write one with asyncmon export --format parquet",
+            code="ASYNC-E224",
+        )
+    return path
+
+
+def _post_files(folder: Path) -> list[Path]:
+    if not (folder / "posts").is_dir():
+        raise AsyncmonError(
+            f"{folder} lacks posts/ (posts/course_id=<id>/part-0.parquet); write one with "
+            "asyncmon export --format parquet",
+            code="ASYNC-E224",
+        )
+    return sorted((folder / "posts").glob("course_id=*/*.parquet"))
+
+
+def _read_pandas(
+    folder: Path, name: str, columns: Sequence[str] | None, course_id: str | None
+) -> pd.DataFrame:
+    """Table ``name`` read with pyarrow into pandas, with the canonical dtypes."""
+    import pyarrow.dataset as ds
+
+    wanted = list(SCHEMAS[name]) if columns is None else list(columns)
+    if name == "posts":
+        files = _post_files(folder)
+        if not files:  # a class without posts yet
+            return empty_table("posts")[wanted]
+        source = ds.dataset(
+            [str(f) for f in files],
+            format="parquet",
+            partitioning=_course_partitioning(),
+            partition_base_dir=str(folder / "posts"),
+        )
+    else:
+        source = ds.dataset(_table_file(folder, name), format="parquet")
+    _check_columns(folder, name, source.schema.names, wanted)
+    where = None if course_id is None else ds.field("course_id") == course_id
+    return _canonical(name, source.to_table(columns=wanted, filter=where).to_pandas())
+
+
+def _check_columns(folder: Path, name: str, have: Sequence[str], wanted: Sequence[str]) -> None:
+    lacking = [c for c in wanted if c not in have]
+    if lacking:
+        where = folder / ("posts" if name == "posts" else f"{name}.parquet")
+        raise AsyncmonError(
+            f"{where} lacks column(s) {', '.join(lacking)}; the canonical {name} table has "
+            f"{', '.join(SCHEMAS[name])}",
+            code="ASYNC-E224",
+        )
+
+
+def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of a table read from Parquet in the dtypes of :func:`~asyncmon.make_table`."""
+    out = {}
+    for column in frame.columns:
+        kind = SCHEMAS[name][column][0]
+        values = frame[column]
+        if kind in ("id", "text"):
+            out[column] = values.astype(object).where(values.notna(), None).astype("str")
+        elif kind == "time":
+            out[column] = values.astype(TIME_DTYPE)
+        elif kind == "bool":
+            out[column] = values.astype(bool)
+        elif kind == "count":
+            out[column] = values.astype("Int64")
+        else:
+            out[column] = pd.Series(
+                [tuple(v) if v is not None else () for v in values], index=frame.index, dtype=object
+            )
+    return pd.DataFrame(out, index=frame.index)
+
+
+def load_parquet(
+    folder: str | Path,
+    *,
+    course_id: str | None = None,
+    tables: Sequence[str] | None = None,
+) -> ClassData:
+    """The canonical tables of a Parquet folder (all columns, post texts too) as
+    :class:`~asyncmon.ClassData`, validated; only course ``course_id`` when given (its
+    posts folder alone is read); only the ``tables`` named when given (the others empty).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from asyncmon import load_sample
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = write_parquet(load_sample(), folder)
+    >>> one = load_parquet(folder, course_id="BIO101")
+    >>> sorted(set(one.posts.course_id)), len(one.people[one.people.role == "student"])
+    (['BIO101'], 26)
+    """
+    _arrow()
+    folder = Path(folder)
+    frames = {}
+    for name in SCHEMAS if tables is None else tables:
+        frame = _read_pandas(folder, name, None, course_id)
+        frames[name] = frame.sort_values(list(KEYS[name])).reset_index(drop=True)
+    return ClassData.from_frames(**frames)
+
+
+def read_parquet(
+    folder: str | Path,
+    *,
+    engine: str = "pandas",
+    columns: Mapping[str, Sequence[str]] | None = None,
+    course_id: str | None = None,
+) -> dict[str, Any]:
+    """The tables the metric core reads (``posts, people, activities, reactions``) from a
+    Parquet folder, as frames of ``engine``: lazy scans on polars and duckdb (nothing is
+    read until the result is collected), pandas frames of the columns asked for.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder in the layout of this module.
+    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+    columns : mapping of table name to column names, optional
+        Columns to read per table; by default those the core needs (:data:`CORE_COLUMNS`:
+        no post ``body``, whose column is then never read).
+    course_id : str, optional
+        Read only this course (its posts folder alone).
+
+    Returns
+    -------
+    dict of str to frame
+        ``posts, people, activities, reactions``: pandas DataFrames, polars LazyFrames or
+        duckdb relations (one connection), ids as strings and times in UTC.
+
+    Raises
+    ------
+    AsyncmonError
+        A table's file or column is missing (ASYNC-E224), or pyarrow is not installed
+        (ASYNC-E009).
+    """
+    return _native(Path(folder), engine, columns or {}, course_id, {})
+
+
+def _native(
+    folder: Path,
+    engine: str,
+    columns: Mapping[str, Sequence[str]],
+    course_id: str | None,
+    given: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    """The core's tables as frames of ``engine``: read from ``folder``, or converted from
+    the pandas frames ``given`` (on duckdb, all in one connection, so that they join)."""
+    if engine not in _engine.ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(_engine.ENGINES)}")
+    _arrow()
+    wanted = {name: list(columns.get(name, CORE_COLUMNS[name])) for name in CORE_COLUMNS}
+    if engine == "pandas":
+        return {
+            name: given[name] if name in given else _read_pandas(folder, name, cols, course_id)
+            for name, cols in wanted.items()
+        }
+    files = _post_files(folder)
+    for name in ("people", "activities", "reactions"):
+        if name not in given:
+            _table_file(folder, name)
+    if engine == "polars":
+        return _scan_polars(folder, wanted, files, course_id, given)
+    return _scan_duckdb(folder, wanted, files, course_id, given)
+
+
+def _scan_polars(
+    folder: Path,
+    wanted: dict[str, list[str]],
+    files: list[Path],
+    course_id: str | None,
+    given: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    import polars as pl
+
+    def scan(name: str) -> Any:
+        if name in given:
+            return pl.from_pandas(given[name]).lazy()
+        if name == "posts":
+            if not files:
+                return pl.from_pandas(empty_table("posts")[wanted[name]]).lazy()
+            frame = pl.scan_parquet(
+                [str(f) for f in files],
+                hive_partitioning=True,
+                hive_schema={"course_id": pl.String},
+                try_parse_hive_dates=False,
+            )
+        else:
+            frame = pl.scan_parquet(folder / f"{name}.parquet")
+        _check_columns(folder, name, frame.collect_schema().names(), wanted[name])
+        if course_id is not None:
+            frame = frame.filter(pl.col("course_id") == course_id)
+        return frame.select(wanted[name])
+
+    return {name: scan(name) for name in wanted}
+
+
+def _scan_duckdb(
+    folder: Path,
+    wanted: dict[str, list[str]],
+    files: list[Path],
+    course_id: str | None,
+    given: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+
+    def quoted(path: Path) -> str:
+        return "'" + str(path).replace("'", "''") + "'"
+
+    def scan(name: str) -> Any:
+        if name in given:
+            return con.from_df(given[name])
+        if name == "posts":
+            if not files:
+                return con.from_df(empty_table("posts")[wanted[name]])
+            source = (
+                f"read_parquet([{', '.join(quoted(f) for f in files)}], hive_partitioning = "
+                "true, hive_types = {'course_id': VARCHAR})"
+            )
+        else:
+            source = f"read_parquet({quoted(folder / f'{name}.parquet')})"
+        have = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        _check_columns(folder, name, have, wanted[name])
+        where = "" if course_id is None else " WHERE course_id = " + _sql_text(course_id)
+        cols = ", ".join(f'"{c}"' for c in wanted[name])
+        return con.sql(f"SELECT {cols} FROM {source}{where}")
+
+    return {name: scan(name) for name in wanted}
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def parquet_metrics(
+    folder: str | Path,
+    *,
+    engine: str = "pandas",
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    course_id: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The metric tables of a Parquet folder, the posts and reactions scanned by ``engine``
+    (lazily on polars and duckdb, and never their ``body``); no question grouping and no
+    gap recurrence (they read the texts: see :func:`asyncmon.metrics_document`).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder in the layout of this module.
+    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+    as_of : datetime, optional
+        Acknowledgement counted up to this moment (default: each class start).
+    thresholds : Thresholds
+    course_id : str, optional
+        Only this course.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``participation``: one row per student and activity, the columns of the metrics
+        document's ``participation`` (README, "The metrics document");
+        ``activities``: one row per activity, those of its ``activities`` but the four
+        ``previous_*`` columns. Equal to what a workspace holding the same class gives.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from asyncmon import load_sample
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = write_parquet(load_sample(), folder)
+    >>> tables = parquet_metrics(folder, engine="polars")
+    >>> len(tables["participation"]), len(tables["activities"])
+    (525, 21)
+    """
+    folder = Path(folder)
+    small = load_parquet(folder, course_id=course_id, tables=_SMALL)
+    activities = _engine.counted_up_to(small.activities, as_of)[
+        [*CORE_COLUMNS["activities"], "as_of_at"]
+    ]
+    native = _native(folder, engine, {}, course_id, {"activities": activities})
+    words = thresholds.substantive_words
+    facts = _engine.to_pandas(
+        _engine.student_activity(
+            native["posts"],
+            native["people"],
+            native["activities"],
+            native["reactions"],
+            substantive_words=words,
+        )
+    )
+    events = _engine.to_pandas(
+        _engine.events_table(
+            native["posts"], native["people"], native["reactions"], substantive_words=words
+        )
+    )
+    return _metric_tables(small, acknowledgement_table(facts, events, small), as_of, thresholds)
+
+
+def metric_tables(
+    data: ClassData,
+    *,
+    engine: str = "pandas",
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`parquet_metrics` from class data in memory (a workspace's)."""
+    table = acknowledgements(data, as_of=as_of, thresholds=thresholds, engine=engine)
+    return _metric_tables(data, table, as_of, thresholds)
+
+
+def _metric_tables(
+    data: ClassData, table: pd.DataFrame, as_of: datetime | None, thresholds: Thresholds
+) -> dict[str, pd.DataFrame]:
+    from .metrics import _PARTICIPATION_LEFT_OUT, ACTIVITY_FIELDS  # metrics imports much
+
+    summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
+    return {
+        "participation": table[[c for c in table.columns if c not in _PARTICIPATION_LEFT_OUT]],
+        "activities": summary[[c for c in ACTIVITY_FIELDS if not c.startswith("previous_")]],
+    }
+
+
+def write_metric_tables(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
+    """Write metric tables as ``<name>.parquet`` in ``folder`` (made if missing); lists
+    (``acknowledged_by``, ``failed_checks``) stay lists of strings."""
+    out = output_folder(folder)
+    written = []
+    for name, frame in tables.items():
+        path = out / f"{name}.parquet"
+        try:
+            frame.reset_index(drop=True).to_parquet(path, index=False)
+        except OSError as exc:
+            raise AsyncmonError(f"cannot write {path}: {exc.strerror}", code="ASYNC-E216") from None
+        written.append(path)
+    return written
