@@ -52,9 +52,6 @@ CORE_COLUMNS: dict[str, list[str]] = {
 }
 #: The small tables the metric tables name and plan with (read whole, with pandas).
 _SMALL = ("courses", "people", "activities", "plans", "outcomes")
-#: The metric tables ``asyncmon metrics --out`` writes: participation (one row per student
-#: and activity, as in the metrics document) and activities (one row per activity).
-METRIC_TABLES = ("participation", "activities")
 
 
 def _arrow() -> Any:
@@ -223,8 +220,8 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         kind = SCHEMAS[name][column][0]
         values = frame[column]
-        if kind in ("id", "text"):
-            out[column] = values.astype(object).where(values.notna(), None).astype("str")
+        if kind in ("id", "text"):  # str already, but a course folder's name (category)
+            out[column] = values if values.dtype == "str" else values.astype("str")
         elif kind == "time":
             out[column] = values.astype(TIME_DTYPE)
         elif kind == "bool":

@@ -14,6 +14,13 @@ frames so read, collected. It prints medians over the runs and the ratio metric 
 (machines here are shared and noisy: compare ratios, not seconds). It also times question
 grouping of 2,000 student posts (resampled from the sample class) per installed method.
 
+With ``--parquet`` it also writes the same institution as canonical Parquet
+(``asyncmon.parquet.write_parquet``: posts partitioned by course) and times, per engine,
+the raw read of the posts' core columns from it (collected) against the whole Parquet
+metric path (``asyncmon.parquet.parquet_metrics``: lazy scans on polars and duckdb, no post
+body read, then the same small pandas steps as a workspace's metrics). Each measurement
+runs in a fresh process, whose peak resident memory is printed.
+
 This is a script, not a test: it prints figures and asserts nothing.
 """
 
@@ -21,10 +28,13 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from asyncmon import engine, load_sample  # noqa: E402
+from asyncmon.parquet import parquet_metrics, read_parquet, write_parquet  # noqa: E402
 from asyncmon.questions import available_methods, question_groups  # noqa: E402
+from asyncmon.tables import ClassData  # noqa: E402
 
 WORDS = [
     "cell",
@@ -215,7 +227,111 @@ def read_duckdb(folder: Path) -> dict:
 READERS = {"pandas": read_pandas, "polars": read_polars, "duckdb": read_duckdb}
 
 
-def measure(folder: Path, name: str, runs: int) -> tuple[float, float]:
+def write_canonical_parquet(folder: Path, out: Path) -> None:
+    """The institution of ``folder``'s CSV files as a canonical Parquet folder ``out``."""
+    tables = read_pandas(folder)
+    posts, people, acts, reactions = (
+        tables[n] for n in ("posts", "people", "activities", "reactions")
+    )
+    none = pd.Series(None, index=posts.index, dtype="str")
+    posts = posts.assign(
+        thread_id=posts["post_id"],
+        edited_at=pd.Series(pd.NaT, index=posts.index, dtype="datetime64[us, UTC]"),
+        subject=none,
+        body_original=none,
+        body_format="text",
+        source="benchmark",
+        private_to=none,
+        words=posts["words"].astype("Int64"),
+        body=posts["body"].fillna(""),
+    )
+    for frame in (posts, people, acts, reactions):
+        for column in frame.columns:
+            if column.endswith("_at"):
+                frame[column] = frame[column].astype("datetime64[us, UTC]")
+    data = ClassData.from_frames(
+        courses=pd.DataFrame({"course_id": acts["course_id"].unique(), "timezone": "UTC"})
+        .assign(title=None)[["course_id", "title", "timezone"]]
+        .astype("str"),
+        people=people.assign(name=people["person_id"])[["course_id", "person_id", "name", "role"]],
+        activities=acts.assign(
+            title=acts["activity_id"], concepts=[() for _ in range(len(acts))], url=None
+        )[
+            ["course_id", "activity_id", "title", "due_at", "class_starts_at", "concepts", "url"]
+        ].astype({"url": "str"}),
+        posts=posts[
+            [
+                "course_id",
+                "activity_id",
+                "post_id",
+                "thread_id",
+                "parent_id",
+                "author_id",
+                "created_at",
+                "edited_at",
+                "deleted",
+                "subject",
+                "body",
+                "body_original",
+                "body_format",
+                "private_to",
+                "source",
+                "words",
+            ]
+        ],
+        reactions=reactions.assign(source="benchmark"),
+    )
+    write_parquet(data, out)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _in_child(function, *args):
+    """``function(*args)`` in a fresh process: its result and that process's peak memory."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def measure_parquet(folder: Path, name: str, runs: int) -> tuple[float, float, float, float]:
+    """Medians of: the raw read of the posts' core columns (collected), the core on lazy
+    scans of the folder (as ``measure`` times it on frames read from CSV), the whole
+    Parquet metric path (``parquet_metrics``, small pandas steps included); peak MB."""
+    import narwhals as nw
+
+    reads, metrics, whole = [], [], []
+    for _ in range(runs):
+        began = time.perf_counter()
+        posts = read_parquet(folder, engine=name)["posts"]
+        if name == "polars":
+            posts.collect()
+        elif name == "duckdb":
+            posts.fetch_arrow_table()
+        reads.append(time.perf_counter() - began)
+        del posts
+        began = time.perf_counter()
+        tables = read_parquet(folder, engine=name)
+        activities = nw.from_native(tables["activities"]).with_columns(
+            as_of_at=nw.col("class_starts_at")
+        )
+        result = engine.student_activity(
+            tables["posts"],
+            tables["people"],
+            nw.to_native(activities),
+            tables["reactions"],
+            substantive_words=8,
+        )
+        engine.to_pandas(result)
+        metrics.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        parquet_metrics(folder, engine=name)
+        whole.append(time.perf_counter() - began)
+    medians = (statistics.median(reads), statistics.median(metrics), statistics.median(whole))
+    return (*medians, _peak_mb())
+
+
+def measure(folder: Path, name: str, runs: int) -> tuple[float, float, float, float]:
     reads, metrics = [], []
     for _ in range(runs):
         began = time.perf_counter()
@@ -231,7 +347,7 @@ def measure(folder: Path, name: str, runs: int) -> tuple[float, float]:
         )
         engine.to_pandas(result)
         metrics.append(time.perf_counter() - began)
-    return statistics.median(reads), statistics.median(metrics)
+    return statistics.median(reads), statistics.median(metrics), float("nan"), _peak_mb()
 
 
 def grouping_times(posts: int = 2000) -> list[tuple[str, float]]:
@@ -257,21 +373,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--engines", nargs="+", default=list(READERS), choices=list(READERS))
+    parser.add_argument(
+        "--parquet", action="store_true", help="also the Parquet path (canonical folder)"
+    )
+    parser.add_argument("--no-csv", action="store_true", help="only the Parquet path")
+    parser.add_argument("--no-grouping", action="store_true", help="skip question grouping")
     args = parser.parse_args()
-    print(f"{'posts':>9} {'engine':<7} {'read s':>7} {'metrics s':>9} {'metrics/read':>12}")
+    print(
+        f"{'posts':>9} {'source':<7} {'engine':<7} {'read s':>7} {'metrics s':>9} "
+        f"{'metrics/read':>12} {'whole path s':>12} {'peak MB':>8}"
+    )
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             write_institution(folder, size)
-            for name in READERS:
-                read, metric = measure(folder, name, args.runs)
-                print(
-                    f"{size:>9} {name:<7} {read:>7.2f} {metric:>9.2f} {metric / read:>12.2f}",
-                    flush=True,
-                )
-    print("\nquestion grouping of 2,000 student posts (one activity):")
-    for method, seconds in grouping_times():
-        print(f"  {method:<9} {seconds:6.1f} s")
+            sources = [] if args.no_csv else [("csv", measure, folder)]
+            if args.parquet:
+                _in_child(write_canonical_parquet, folder, folder / "parquet")
+                sources.append(("parquet", measure_parquet, folder / "parquet"))
+            for source, how, where in sources:
+                for name in args.engines:
+                    read, metric, path, peak = _in_child(how, where, name, args.runs)
+                    print(
+                        f"{size:>9} {source:<7} {name:<7} {read:>7.2f} {metric:>9.2f} "
+                        f"{metric / read:>12.2f} {path:>12.2f} {peak:>8.0f}",
+                        flush=True,
+                    )
+    if not args.no_grouping:
+        print("\nquestion grouping of 2,000 student posts (one activity):")
+        for method, seconds in grouping_times():
+            print(f"  {method:<9} {seconds:6.1f} s")
 
 
 if __name__ == "__main__":
