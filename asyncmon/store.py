@@ -250,34 +250,65 @@ class Workspace:
             return StoreCounts()
         columns = list(SCHEMAS[name])
         key = KEYS[name]
-        courses = sorted(set(frame["course_id"]))
+        courses = sorted(frame["course_id"].unique().tolist())
         marks = ",".join("?" * len(courses))
         cursor = con.execute(f"SELECT * FROM {name} WHERE course_id IN ({marks})", courses)
         stored_cols = [d[0] for d in cursor.description]
-        existing = {}
+        existing: dict[tuple, dict | tuple] = {}
         for row in cursor:
             record = dict(zip(stored_cols, row))
             existing[tuple(record[k] for k in key)] = record
+        import numpy as np
+
+        # every row as the store writes it (as _to_sql would), made a column at a time
+        values: list[list] = []
+        for column, (kind, _) in SCHEMAS[name].items():
+            if column not in frame:
+                values.append([0 if kind == "bool" else None] * len(frame))
+                continue
+            series = frame[column]
+            if kind == "concepts":
+                values.append([json.dumps(list(v or ()), ensure_ascii=False) for v in series])
+            elif kind == "time":
+                seconds = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
+                years = series.dt.year
+                if ((years < 1000) | (years > 9999)).any():  # beyond ISO's four digits
+                    values.append([_to_sql(name, {column: v})[column] for v in series])
+                    continue
+                text = pd.Series(np.datetime_as_string(seconds, unit="s"), dtype=object) + "Z"
+                values.append(text.where(series.notna().to_numpy(), None).tolist())
+            elif kind == "bool":
+                values.append(series.fillna(False).astype(bool).astype(int).tolist())
+            elif kind == "count":
+                number = series.astype("Int64").astype(object)
+                values.append(number.where(number.notna(), None).tolist())
+            else:
+                text = series.astype(object)
+                text = text.where(text.notna(), None)
+                if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+                    values.append(text.tolist())  # text already
+                else:
+                    values.append([v if v is None or isinstance(v, str) else str(v) for v in text])
+        rows = list(zip(*values, strict=True))
+        keys = list(zip(*(values[columns.index(k)] for k in key), strict=True))
         added, updated, unchanged = [], [], 0
-        for record in frame.to_dict("records"):
-            row = _to_sql(name, record)
-            k = tuple(row[c] for c in key)
+        for k, row in zip(keys, rows, strict=True):
             old = existing.get(k)
             if old is None:
                 added.append(row)
                 existing[k] = row
                 continue
-            row = _reconcile(name, old, row)
-            if row is None or all(row[c] == old[c] for c in columns):
+            before = old if isinstance(old, dict) else dict(zip(columns, old, strict=True))
+            new = _reconcile(name, before, dict(zip(columns, row, strict=True)))
+            if new is None or all(new[c] == before[c] for c in columns):
                 unchanged += 1
             else:
-                updated.append(row)
-                existing[k] = row
+                updated.append(tuple(new[c] for c in columns))
+                existing[k] = new
         placeholders = ",".join("?" * len(columns))
         quoted = ",".join(f'"{c}"' for c in columns)
         con.executemany(
-            f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})",
-            [[r[c] for c in columns] for r in added + updated],
+            f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})", added + updated
         )
         return StoreCounts(added=len(added), updated=len(updated), unchanged=unchanged)
 

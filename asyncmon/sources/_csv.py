@@ -9,8 +9,10 @@ returned for the caller to reject the row and keep the others.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -68,18 +70,50 @@ def header_of(text: str) -> list[str]:
     return [c.strip().lower() for c in first]
 
 
-def read_rows(
+@dataclass(frozen=True)
+class CsvTable:
+    """The records of a CSV source as columns: spreadsheet row numbers (header = 1),
+    the raw values of every column of the header, and the problem that makes a record
+    unreadable, by position."""
+
+    rows: list[int]
+    columns: dict[str, list[str]]
+    problems: dict[int, str]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[str]:
+        """The values of column ``name``; empty strings when the file has no such column."""
+        found = self.columns.get(name)
+        return found if found is not None else [""] * len(self.rows)
+
+    def readable(self) -> CsvTable:
+        """The records without a problem."""
+        if not self.problems:
+            return self
+        keep = [i for i in range(len(self.rows)) if i not in self.problems]
+        return CsvTable(
+            [self.rows[i] for i in keep],
+            {c: [v[i] for i in keep] for c, v in self.columns.items()},
+            {},
+        )
+
+
+def read_table(
     data: bytes,
     name: str,
     *,
     required: Sequence[str],
     optional: Sequence[str] = (),
     example: str,
-) -> tuple[list[CsvRow], list[str], str]:
+) -> tuple[CsvTable, list[str], str]:
     """Read ``data`` as CSV with the given required and optional columns.
 
-    Returns the data rows, the names of extra (ignored) columns and the separator used
-    (``;`` when the header is separated by semicolons, as European spreadsheets write).
+    Returns every record as columns (blank lines left out), the names of extra (ignored)
+    columns and the separator used (``;`` when the header is separated by semicolons, as
+    European spreadsheets write). Records are read by Python's ``csv`` module, then
+    checked a column at a time.
 
     Raises
     ------
@@ -112,49 +146,90 @@ def read_rows(
         raise SourceFileError(name, problems, code="ASYNC-E105")
     known = set(required) | set(optional)
     extra = [h for h in header if h and h not in known]
-    rows = []
-    row_number = 1
+    with _collection_paused():  # the records are let go of inside: little is left to scan
+        table = _columns(*_records(reader), header)
+    return table, extra, delimiter
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file's millions of strings are made (none
+    of them in a cycle): it would otherwise walk them again and again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _records(reader: Iterator[list[str]]) -> tuple[list[list[str]], dict[int, str]]:
+    """Every record after the header; a record the ``csv`` module cannot read is an empty
+    one, with its error by position."""
+    records: list[list[str]] = []
+    unreadable: dict[int, str] = {}
     while True:
         try:
-            fields = next(reader)
-        except StopIteration:
-            break
+            records.extend(reader)
         except csv.Error as exc:
-            row_number += 1
-            rows.append(CsvRow(row_number, {}, f"cannot be read as CSV ({exc})"))
+            unreadable[len(records)] = f"cannot be read as CSV ({exc})"
+            records.append([])
             continue
-        row_number += 1
-        if not fields or not any(f.strip() for f in fields):
-            continue  # a blank line is not a record
-        problem = None
-        if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-            problem = (
-                f"has {len(fields)} fields but the header has {len(header)}; put a field "
-                "that contains a comma between double quotes"
-            )
-        values = {h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header) if h}
-        problem = problem or _swallowed(values, len(header))
-        rows.append(CsvRow(row_number, values, problem))
-    return rows, extra, delimiter
+        return records, unreadable
 
 
-def _swallowed(values: dict[str, str], columns: int) -> str | None:
+def _columns(records: list[list[str]], unreadable: dict[int, str], header: list[str]) -> CsvTable:
+    width = len(header)
+    # a blank line is not a record, but it has its row number
+    kept = [i for i, fields in enumerate(records) if i in unreadable or any(map(str.strip, fields))]
+    rows = [i + 2 for i in kept]
+    chosen = [records[i] for i in kept] if len(kept) < len(records) else records
+    problems: dict[int, str] = {}
+    ragged = [i for i, fields in enumerate(chosen) if len(fields) != width]
+    if ragged:
+        chosen = list(chosen)
+        for i in ragged:
+            fields = chosen[i]
+            if kept[i] in unreadable:
+                problems[i] = unreadable[kept[i]]
+            elif len(fields) > width and any(f.strip() for f in fields[width:]):
+                problems[i] = (
+                    f"has {len(fields)} fields but the header has {width}; put a field "
+                    "that contains a comma between double quotes"
+                )
+            chosen[i] = (fields + [""] * width)[:width]
+    values = list(zip(*chosen, strict=True)) if chosen else [()] * width
+    columns = {h: list(v) for h, v in zip(header, values, strict=True) if h}
+    for i, problem in _swallowed(columns, width).items():
+        problems.setdefault(i, problem)
+    return CsvTable(rows, columns, dict(sorted(problems.items())))
+
+
+def _swallowed(columns: dict[str, list[str]], width: int) -> dict[int, str]:
     """A field that runs over several lines and holds a line shaped like a whole record
     (as many commas as the header) swallowed the rows after it: a double quote was
     opened and not closed. Say so, rather than keep those rows as text."""
-    if columns < 3:
-        return None
-    for column, value in values.items():
-        lines = value.split("\n")
-        for line in lines[1:]:
-            if line.count(",") >= columns - 1:
-                return (
-                    f"column {column} runs over {len(lines)} lines and holds what looks like "
-                    f"more rows ({line[:40]!r}...): a double quote opened in this row is not "
-                    'closed. Close it (or write a quote inside a field as "") and import '
-                    "again; the rows it swallowed were not read"
-                )
-    return None
+    found: dict[int, str] = {}
+    if width < 3:
+        return found
+    for column, values in columns.items():
+        if "\n" not in "".join(values):
+            continue
+        for i, value in enumerate(values):
+            if i in found or "\n" not in value:
+                continue
+            lines = value.split("\n")
+            for line in lines[1:]:
+                if line.count(",") >= width - 1:
+                    found[i] = (
+                        f"column {column} runs over {len(lines)} lines and holds what looks "
+                        f"like more rows ({line[:40]!r}...): a double quote opened in this row "
+                        'is not closed. Close it (or write a quote inside a field as "") and '
+                        "import again; the rows it swallowed were not read"
+                    )
+                    break
+    return found
 
 
 def read_records(
@@ -170,7 +245,47 @@ def read_records(
     The report warns about unused columns; iterating counts every record as read and
     rejects the unreadable ones (the caller sees only rows it can interpret).
     """
-    rows, extra, delimiter = read_rows(
+    report, table = _read(data, name, format, required, optional)
+    names = list(table.columns)
+    rows = [
+        CsvRow(row, dict(zip(names, values, strict=True)), table.problems.get(i))
+        for i, (row, *values) in enumerate(zip(table.rows, *table.columns.values(), strict=True))
+    ]
+
+    def readable() -> Iterator[CsvRow]:
+        for row in progress(rows, what=f"reading {PurePath(name).name}", unit=" rows"):
+            report.read += 1
+            if row.problem:
+                report.reject(row.row, None, None, row.problem)
+            else:
+                yield row
+
+    return report, readable()
+
+
+def read_columns(
+    data: bytes,
+    name: str,
+    *,
+    format: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+) -> tuple[SourceReport, CsvTable]:
+    """:func:`read_records` as columns: the report (every record counted as read, the
+    unreadable ones rejected) and the readable records."""
+    report, table = _read(data, name, format, required, optional)
+    rows = list(progress(table.rows, what=f"reading {PurePath(name).name}", unit=" rows"))
+    report.read += len(rows)
+    for i, problem in table.problems.items():
+        report.reject(rows[i], None, None, problem)
+    return report, table.readable()
+
+
+def _read(
+    data: bytes, name: str, format: str, required: Sequence[str], optional: Sequence[str]
+) -> tuple[SourceReport, CsvTable]:
+    """The table of a CSV source and its report, which warns about unused columns."""
+    table, extra, delimiter = read_table(
         data,
         name,
         required=required,
@@ -182,16 +297,7 @@ def read_records(
         report.warn(1, None, None, f"read as separated by '{delimiter}' (its header has no comma)")
     if extra:
         report.warn(1, ", ".join(extra), None, "column(s) not used by asyncmon; ignored")
-
-    def readable() -> Iterator[CsvRow]:
-        for row in progress(rows, what=f"reading {PurePath(name).name}", unit=" rows"):
-            report.read += 1
-            if row.problem:
-                report.reject(row.row, None, None, row.problem)
-            else:
-                yield row
-
-    return report, readable()
+    return report, table
 
 
 def date_order(
@@ -207,6 +313,23 @@ def date_order(
     could be) and keeps it as ``date_order``."""
     values = (r.values.get(c, "") for r in rows if not r.problem for c in columns)
     order, note = date_order_of(values, told, usual)
+    if note:
+        report.warn(1, ", ".join(columns), None, note)
+        report.date_order = order
+    return order
+
+
+def date_order_of_columns(
+    report: SourceReport,
+    table: CsvTable,
+    columns: Sequence[str],
+    told: str | None,
+    usual: tuple[str, str] | None = None,
+) -> str | None:
+    """:func:`date_order` for the readable records of a :class:`CsvTable`."""
+    values = [v for row in zip(*(table.column(c) for c in columns)) for v in row]
+    # an empty value, or one starting with four digits (ISO 8601), is no spreadsheet date
+    order, note = date_order_of((v for v in values if v and not v[:4].isdigit()), told, usual)
     if note:
         report.warn(1, ", ".join(columns), None, note)
         report.date_order = order

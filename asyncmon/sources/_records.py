@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from .report import SourceReport
 
 
@@ -51,11 +53,17 @@ class ReadContext:
 
 @dataclass
 class Parsed:
-    """Records read from one file, one report per table they feed."""
+    """Records read from one file, one report per table they feed.
+
+    Posts come as records (dicts with ``_report`` and ``_row``) or, from a parser that
+    reads columns, as ``post_table``: a frame of the posts table's columns (ids and texts
+    missing as ``None``, times as UTC) and ``_row``, every row of ``reports[0]``.
+    """
 
     posts: list[dict] = field(default_factory=list)
     reactions: list[dict] = field(default_factory=list)
     reports: list[SourceReport] = field(default_factory=list)
+    post_table: pd.DataFrame | None = None
 
 
 def text_id(value: object) -> str | None:

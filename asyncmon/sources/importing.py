@@ -12,12 +12,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from .._times import DATE_ORDERS, zone
 from ..errors import AsyncmonError, SourceFileError
-from ..tables import ClassData, make_table
+from ..tables import SCHEMAS, ClassData, derive_post_fields, empty_table, make_table
 from . import FORMATS, parse_source
 from . import detect_format as _detect
-from ._records import ReadContext
+from ._records import Parsed, ReadContext
 from .report import ImportReport, Problem, SourceReport
 from .roster import read_activities, read_people
 
@@ -176,14 +179,16 @@ def import_sources(
             "name, role) so that posts can be told apart as students' or teachers'",
             code="ASYNC-E112",
         )
-    posts, reactions, failures = [], [], []
+    post_parts: list[pd.DataFrame] = []
+    reactions: list[dict] = []
+    failures = []
     for name, data, kind in activity_files:
         try:
             parsed = parse_source(data, name, ctx, format=None if kind == "?" else kind)
         except SourceFileError as exc:
             failures.append(exc)
             continue
-        posts += parsed.posts
+        post_parts += _post_parts(parsed)
         reactions += parsed.reactions
         report.sources.extend(parsed.reports)
     if failures and len(failures) == len(activity_files):
@@ -198,22 +203,24 @@ def import_sources(
         report.sources.append(failed)
 
     threads = _known_posts(stored)
-    posts, refused = _refuse_activity_changes(posts, stored)
+    posts = _PostRows(post_parts)
+    refused = posts.refuse_activity_changes(stored)
     reactions = _refuse_reactions(reactions, refused)
-    posts = _dedupe(posts, ("course_id", "post_id"), _post_version)
-    _derive_threads(posts, threads)
+    posts.dedupe()
+    posts.derive_threads(threads)
     reactions = _dedupe(
         reactions,
         ("course_id", "post_id", "person_id", "kind"),
         lambda r: r["created_at"] or datetime.min.replace(tzinfo=UTC),
     )
     roles = _roles(roster, stored)
-    report.unknown_authors = _check_people(posts, reactions, roles, threads)
+    report.unknown_authors = posts.check_people(roles, threads)
+    _check_reactions(reactions, roles, posts.keys() | set(threads))
     tables = ClassData.from_frames(
         courses=make_table("courses", courses),
         people=make_table("people", roster),
         activities=make_table("activities", schedule),
-        posts=make_table("posts", posts),
+        posts=posts.table(),
         reactions=make_table("reactions", reactions),
     )
     return ImportResult(tables, report)
@@ -335,41 +342,6 @@ def _context(
     )
 
 
-def _refuse_activity_changes(
-    posts: list[dict], stored: ClassData | None
-) -> tuple[list[dict], set[tuple[str, str]]]:
-    """A post never changes activity silently: a post whose id is already stored (or
-    read earlier in this import) in another activity of its course is rejected, with
-    the fix. Returns the posts kept and the (course, post) keys refused."""
-    where: dict[tuple[str, str], tuple[str, str]] = {}
-    if stored is not None:
-        for c, p, a in zip(
-            stored.posts["course_id"], stored.posts["post_id"], stored.posts["activity_id"]
-        ):
-            where[(c, p)] = (a, "the workspace")
-    kept, refused = [], set()
-    for post in posts:
-        key = (post["course_id"], post["post_id"])
-        activity, place = where.setdefault(
-            key, (post["activity_id"], f"{post['_report'].file} row {post['_row']}")
-        )
-        if activity == post["activity_id"]:
-            kept.append(post)
-            continue
-        refused.add(key)
-        post["_report"].reject(
-            post["_row"],
-            "post_id",
-            post["post_id"],
-            f"post {post['post_id']} of course {post['course_id']} is in activity {activity} "
-            f"({place}) and this row puts it in {post['activity_id']}; a post never changes "
-            f"activity. If this file is {activity}'s export, import it with --activity "
-            f"{activity}; if it is another activity's, give its posts ids of their own "
-            "(post ids must be unique within a course)",
-        )
-    return kept, refused
-
-
 def _refuse_reactions(reactions: list[dict], refused: set[tuple[str, str]]) -> list[dict]:
     """Reactions to a refused post are refused with it (they would land on another post)."""
     kept = []
@@ -385,10 +357,6 @@ def _refuse_reactions(reactions: list[dict], refused: set[tuple[str, str]]) -> l
         else:
             kept.append(reaction)
     return kept
-
-
-def _post_version(post: dict) -> datetime:
-    return post["edited_at"] or post["created_at"]
 
 
 def _dedupe(
@@ -430,30 +398,6 @@ def _known_posts(stored: ClassData | None) -> dict[tuple[str, str], str]:
     return dict(zip(zip(posts["course_id"], posts["post_id"]), posts["thread_id"]))
 
 
-def _derive_threads(posts: list[dict], known: dict) -> None:
-    """Fill missing thread ids by following parents to the thread's first post."""
-    by_key = {(p["course_id"], p["post_id"]): p for p in posts}
-    for post in posts:
-        if post["thread_id"]:
-            continue
-        seen = set()
-        current = post
-        while True:
-            parent = current["parent_id"]
-            key = (current["course_id"], parent)
-            if parent is None:
-                post["thread_id"] = current["thread_id"] or current["post_id"]
-                break
-            if key in seen or key not in by_key:
-                post["thread_id"] = known.get(key, parent)
-                break
-            seen.add(key)
-            current = by_key[key]
-            if current["thread_id"]:
-                post["thread_id"] = current["thread_id"]
-                break
-
-
 def _roles(roster: list[dict], stored: ClassData | None) -> dict[tuple[str, str], str]:
     roles = {(p["course_id"], p["person_id"]): p["role"] for p in roster}
     if stored is not None:
@@ -463,39 +407,8 @@ def _roles(roster: list[dict], stored: ClassData | None) -> dict[tuple[str, str]
     return roles
 
 
-def _check_people(posts: list[dict], reactions: list[dict], roles: dict, known: dict) -> list[dict]:
-    """Warn about authors not on the roster and replies to posts not in the import."""
-    unknown = []
-    keys = {(p["course_id"], p["post_id"]) for p in posts} | set(known)
-    for post in posts:
-        course, author = post["course_id"], post["author_id"]
-        if author is not None and (course, author) not in roles:
-            name = post.get("_name")
-            unknown.append(
-                {
-                    "file": post["_report"].file,
-                    "row": post["_row"],
-                    "course_id": course,
-                    "post_id": post["post_id"],
-                    "author_id": author,
-                    "name": name,
-                }
-            )
-            post["_report"].warn(
-                post["_row"],
-                "author_id",
-                author,
-                f"author {author}{f' ({name})' if name else ''} is not on the roster of course "
-                f"{course}; kept but not counted as any student's work. Add them to the "
-                "people file if they belong to the class",
-            )
-        if post["parent_id"] and (course, post["parent_id"]) not in keys:
-            post["_report"].warn(
-                post["_row"],
-                "parent_id",
-                post["parent_id"],
-                "replies to a post that is not in this import; kept",
-            )
+def _check_reactions(reactions: list[dict], roles: dict, keys: set) -> None:
+    """Warn about reactions by people not on the roster and to posts not in the import."""
     for reaction in reactions:
         key = (reaction["course_id"], reaction["person_id"])
         if key not in roles:
@@ -513,4 +426,263 @@ def _check_people(posts: list[dict], reactions: list[dict], roles: dict, known: 
                 reaction["post_id"],
                 "reacts to a post that is not in this import; kept",
             )
-    return unknown
+
+
+#: Columns of the posts' rows besides the table's: whose report, which row, the author's
+#: name as the source gives it.
+_PROVENANCE = ("_source", "_row", "_name")
+_POST_KEY = ["course_id", "post_id"]
+
+
+def _post_parts(parsed: Parsed) -> list[pd.DataFrame]:
+    """The posts of one parsed file as frames of the posts table's columns and
+    ``_report``, ``_row``, ``_name``."""
+    parts = []
+    if parsed.post_table is not None:
+        parts.append(parsed.post_table.assign(_report=parsed.reports[0]))
+    if parsed.posts:
+        frame = make_table("posts", parsed.posts).astype(
+            {c: object for c, (kind, _) in SCHEMAS["posts"].items() if kind in ("id", "text")}
+        )
+        frame = frame.where(frame.notna(), None)  # missing as None, as the columnar parsers
+        for column in ("_report", "_row", "_name"):
+            frame[column] = pd.Series([p.get(column) for p in parsed.posts], dtype=object)
+        parts.append(frame)
+    return parts
+
+
+class _PostRows:
+    """The posts of an import as one frame, through the checks that span files: a post
+    never changes activity, duplicates are merged, threads derived, authors checked.
+
+    Each step does what the same step did record by record, in the same order, so the
+    report says the same: rows are worked on as columns, and only the rows a message is
+    about are visited one by one.
+    """
+
+    def __init__(self, parts: list[pd.DataFrame]) -> None:
+        self.reports: list[SourceReport] = []
+        framed = []
+        index: dict[int, int] = {}
+        for part in parts:
+            owners = part["_report"].tolist()
+            for owner in owners:
+                if id(owner) not in index:
+                    index[id(owner)] = len(self.reports)
+                    self.reports.append(owner)
+            framed.append(
+                part.drop(columns="_report").assign(_source=[index[id(r)] for r in owners])
+            )
+        frame = (
+            pd.concat(framed, ignore_index=True)
+            if framed
+            else pd.DataFrame({c: pd.Series(dtype=object) for c in _PROVENANCE})
+        )
+        for column, (kind, _) in SCHEMAS["posts"].items():
+            if column not in frame:
+                frame[column] = None
+            elif kind in ("id", "text") and (
+                frame[column].dtype != object or frame[column].isna().any()
+            ):
+                values = frame[column].astype(object)
+                frame[column] = values.where(values.notna(), None)
+        names = frame["_name"].astype(object) if "_name" in frame else None
+        frame["_name"] = None if names is None else names.where(names.notna(), None)
+        self.frame = frame
+        self._keys: set[tuple[str, str]] | None = None
+
+    def _where(self, i: int) -> tuple[SourceReport, int]:
+        return self.reports[int(self.frame["_source"].iat[i])], int(self.frame["_row"].iat[i])
+
+    def refuse_activity_changes(self, stored: ClassData | None) -> set[tuple[str, str]]:
+        """A post never changes activity silently: a post whose id is already stored (or
+        read earlier in this import) in another activity of its course is rejected, with
+        the fix. Keeps the others; returns the (course, post) keys refused."""
+        frame = self.frame
+        if frame.empty:
+            return set()
+        grouped = frame.groupby(_POST_KEY, sort=False, dropna=False)
+        expected = grouped["activity_id"].transform("first").to_numpy(dtype=object)
+        first_at = grouped.cumcount().to_numpy() == 0
+        first_row = np.flatnonzero(first_at)[grouped.ngroup().to_numpy()]
+        in_store = np.zeros(len(frame), dtype=bool)
+        if stored is not None and not stored.posts.empty:
+            where = dict(
+                zip(
+                    zip(stored.posts["course_id"], stored.posts["post_id"], strict=True),
+                    stored.posts["activity_id"],
+                    strict=True,
+                )
+            )
+            found = [where.get(k) for k in zip(frame["course_id"], frame["post_id"], strict=True)]
+            in_store = np.array([a is not None for a in found], dtype=bool)
+            expected = np.where(in_store, np.array(found, dtype=object), expected)
+        moved = frame["activity_id"].to_numpy(dtype=object) != expected
+        refused = set()
+        for i in np.flatnonzero(moved).tolist():
+            owner, row = self._where(i)
+            course, post, activity = (
+                frame["course_id"].iat[i],
+                frame["post_id"].iat[i],
+                frame["activity_id"].iat[i],
+            )
+            if in_store[i]:
+                place = "the workspace"
+            else:
+                first_owner, first = self._where(int(first_row[i]))
+                place = f"{first_owner.file} row {first}"
+            refused.add((course, post))
+            owner.reject(
+                row,
+                "post_id",
+                post,
+                f"post {post} of course {course} is in activity {expected[i]} ({place}) and "
+                f"this row puts it in {activity}; a post never changes activity. If this file "
+                f"is {expected[i]}'s export, import it with --activity {expected[i]}; if it is "
+                "another activity's, give its posts ids of their own (post ids must be unique "
+                "within a course)",
+            )
+        self.frame = frame[~moved].reset_index(drop=True)
+        return refused
+
+    def dedupe(self) -> None:
+        """Keep one post per (course, post id): the latest version by edit time (the last
+        one read among equals); count the others as merged, and warn when one of them has
+        other content at the same edit time."""
+        frame = self.frame
+        if frame.empty:
+            return
+        version = frame["edited_at"].fillna(frame["created_at"]).dt.tz_convert(None).to_numpy()
+        group = frame.groupby(_POST_KEY, sort=False, dropna=False).ngroup().to_numpy()
+        position = np.arange(len(frame))
+        ranked = np.lexsort((position, version, group))
+        last = np.r_[group[ranked][1:] != group[ranked][:-1], True]
+        winners = ranked[last]  # in group order: the order keys were first read in
+        sources = frame["_source"].to_numpy(dtype=np.int64)
+        kept = np.bincount(sources[winners], minlength=len(self.reports))
+        merged = np.bincount(sources, minlength=len(self.reports)) - kept
+        for report, k, m in zip(self.reports, kept.tolist(), merged.tolist(), strict=True):
+            report.kept += k
+            report.merged += m
+        if len(winners) < len(frame):
+            winner_of = winners[group]
+            others = np.flatnonzero(winner_of != position)
+            for i in others[np.argsort(group[others], kind="stable")].tolist():
+                w = int(winner_of[i])
+                if version[i] == version[w] and self._content(i) != self._content(w):
+                    owner, row = self._where(i)
+                    first_owner, first = self._where(w)
+                    owner.warn(
+                        row,
+                        "post_id",
+                        frame["post_id"].iat[i],
+                        f"same id as {first_owner.file} row {first} with other content and "
+                        "the same edit time; that row was kept",
+                    )
+        self.frame = frame.iloc[winners].reset_index(drop=True)
+
+    def _content(self, i: int) -> dict:
+        row = self.frame.iloc[i]
+        return {
+            c: None if _missing(row[c]) else row[c]
+            for c in SCHEMAS["posts"]
+            if c in row and c not in ("source", "words")
+        }
+
+    def derive_threads(self, known: dict) -> None:
+        """Fill missing thread ids by following parents to the thread's first post."""
+        frame = self.frame
+        threads = frame["thread_id"].tolist()
+        missing = [i for i, t in enumerate(threads) if not t]
+        if not missing:
+            return
+        courses, posts = frame["course_id"].tolist(), frame["post_id"].tolist()
+        parents = frame["parent_id"].tolist()
+        at = {key: i for i, key in enumerate(zip(courses, posts, strict=True))}
+        for i in missing:
+            seen = set()
+            current = i
+            while True:
+                parent = parents[current]
+                key = (courses[current], parent)
+                if parent is None:
+                    threads[i] = threads[current] or posts[current]
+                    break
+                if key in seen or key not in at:
+                    threads[i] = known.get(key, parent)
+                    break
+                seen.add(key)
+                current = at[key]
+                if threads[current]:
+                    threads[i] = threads[current]
+                    break
+        frame["thread_id"] = threads
+
+    def keys(self) -> set[tuple[str, str]]:
+        """The (course, post) keys of the posts (once their duplicates are merged)."""
+        if self._keys is None:
+            self._keys = set(zip(self.frame["course_id"], self.frame["post_id"], strict=True))
+        return self._keys
+
+    def check_people(self, roles: dict, known: dict) -> list[dict]:
+        """Warn about authors not on the roster and replies to posts not in the import;
+        return the posts by authors not on the roster."""
+        frame = self.frame
+        courses, authors = frame["course_id"].tolist(), frame["author_id"].tolist()
+        parents = frame["parent_id"].tolist()
+        keys = self.keys() | set(known)
+        stranger = [
+            a is not None and (c, a) not in roles for c, a in zip(courses, authors, strict=True)
+        ]
+        orphan = [bool(p) and (c, p) not in keys for c, p in zip(courses, parents, strict=True)]
+        unknown = []
+        names = frame["_name"].tolist()
+        for i in np.flatnonzero(np.array(stranger, dtype=bool) | np.array(orphan, dtype=bool)):
+            owner, row = self._where(int(i))
+            course, author = courses[i], authors[i]
+            if stranger[i]:
+                name = names[i]
+                unknown.append(
+                    {
+                        "file": owner.file,
+                        "row": row,
+                        "course_id": course,
+                        "post_id": frame["post_id"].iat[i],
+                        "author_id": author,
+                        "name": name,
+                    }
+                )
+                owner.warn(
+                    row,
+                    "author_id",
+                    author,
+                    f"author {author}{f' ({name})' if name else ''} is not on the roster of "
+                    f"course {course}; kept but not counted as any student's work. Add them "
+                    "to the people file if they belong to the class",
+                )
+            if orphan[i]:
+                owner.warn(
+                    row,
+                    "parent_id",
+                    parents[i],
+                    "replies to a post that is not in this import; kept",
+                )
+        return unknown
+
+    def table(self) -> pd.DataFrame:
+        """The canonical posts table (its words counted)."""
+        dtypes = empty_table("posts").dtypes
+        frame = self.frame
+        return derive_post_fields(
+            pd.DataFrame(
+                {
+                    c: frame[c].astype(dtypes[c])
+                    for c in SCHEMAS["posts"]
+                    if c in frame and c != "words"
+                }
+            )
+        )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))

@@ -4,11 +4,15 @@ optional ``reactions.csv``. Any spreadsheet can fill them; the sample class ship
 
 from __future__ import annotations
 
-from .._times import parse_time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .._times import parse_time, parse_times
 from ..tables import SCHEMAS
-from ._csv import date_order, read_records
-from ._records import Parsed, ReadContext, edit_time
-from .report import SourceReport
+from ._csv import date_order, date_order_of_columns, read_columns, read_records
+from ._records import Parsed, ReadContext
 
 POST_COLUMNS = ("course_id", "activity_id", "post_id", "author_id", "created_at", "body")
 POST_OPTIONAL = ("thread_id", "parent_id", "edited_at", "deleted", "subject", "private_to")
@@ -19,99 +23,171 @@ REACTION_OPTIONAL = ("created_at",)
 
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
+_FLAGS = _TRUE | _FALSE
 
 
 def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
-    """Read a template ``posts.csv``; see the README for its columns."""
-    report, found = read_records(
+    """Read a template ``posts.csv``; see the README for its columns.
+
+    The checks run a column at a time; a row fails on its first failing check, in the
+    order the README gives, and its good neighbours are kept.
+    """
+    report, table = read_columns(
         data, name, format="csv", required=POST_COLUMNS, optional=POST_OPTIONAL
     )
-    parsed = Parsed(reports=[report])
-    rows = list(found)
-    order = date_order(
-        report, rows, ("created_at", "edited_at"), ctx.date_order, ctx.usual_date_order
+    order = date_order_of_columns(
+        report, table, ("created_at", "edited_at"), ctx.date_order, ctx.usual_date_order
     )
-    for r in rows:
-        record = _post(r.row, r.values, ctx, report, order)
-        if record is not None:
-            record["_report"], record["_row"] = report, r.row
-            parsed.posts.append(record)
-    return parsed
+    n = len(table)
+    ids = {c: np.array([v.strip() for v in table.column(c)], dtype=object) for c in _ID_COLUMNS}
+    course, activity, post = ids["course_id"], ids["activity_id"], ids["post_id"]
+    raw_deleted = table.column("deleted")
+    flags = [v.strip().lower() for v in raw_deleted]
+    deleted = np.fromiter((f in _TRUE for f in flags), dtype=bool, count=n)
+    failed: dict[int, tuple[str, str, str]] = {}  # position -> column, value, reason
+    alive = np.ones(n, dtype=bool)
 
+    def reject(
+        where: np.ndarray,
+        column: str,
+        value: Callable[[int], str],
+        why: str | Callable[[int], str],
+    ) -> None:
+        """Reject the rows still alive where ``where`` holds: ``why`` says why (a
+        sentence, or one made for the row at a position)."""
+        for i in np.flatnonzero(where & alive).tolist():
+            failed[i] = (column, value(i), why if isinstance(why, str) else why(i))
+        alive[where] = False
 
-def _post(
-    row: int, v: dict[str, str], ctx: ReadContext, report: SourceReport, order: str | None
-) -> dict | None:
-    ids = {
-        c: v.get(c, "").strip()
-        for c in (
-            "course_id",
-            "activity_id",
-            "post_id",
-            "author_id",
-            "thread_id",
-            "parent_id",
-            "private_to",
-        )
-    }
     for column in ("course_id", "activity_id", "post_id"):
-        if not ids[column]:
-            report.reject(row, column, "", f"{column} is empty; every post needs one")
-            return None
-    course, activity = ids["course_id"], ids["activity_id"]
-    if (course, activity) not in ctx.activities:
-        report.reject(
-            row,
-            "activity_id",
-            activity,
-            f"activity {activity} of course {course} is not in the activities file; add it "
-            "there (with its due and class times) or correct the id",
-        )
-        return None
-    raw_deleted = v.get("deleted", "").strip().lower()
-    if raw_deleted not in _TRUE | _FALSE:
-        report.reject(row, "deleted", v["deleted"], "deleted must be 1 or 0 (or true/false)")
-        return None
-    deleted = raw_deleted in _TRUE
-    if not ids["author_id"] and not deleted:
-        report.reject(row, "author_id", "", "author_id is empty; give the author's person_id")
-        return None
-    if ids["parent_id"] == ids["post_id"]:
-        report.reject(
-            row,
-            "parent_id",
-            ids["parent_id"],
-            "a post cannot reply to itself; empty parent_id for a thread's first post",
-        )
-        return None
-    tz = ctx.zones[course]
-    try:
-        created, note = parse_time(v["created_at"], tz, order)
-    except ValueError as exc:
-        report.reject(row, "created_at", v["created_at"], str(exc))
-        return None
-    if note:
-        report.warn(row, "created_at", v["created_at"], note)
-    edited = edit_time(
-        report, row, "edited_at", v.get("edited_at"), created, lambda s: parse_time(s, tz, order)
+        empty = f"{column} is empty; every post needs one"
+        reject(ids[column] == "", column, lambda i: "", empty)
+    scheduled = ctx.activities
+    reject(
+        np.fromiter(
+            ((c, a) not in scheduled for c, a in zip(course, activity, strict=True)),
+            dtype=bool,
+            count=n,
+        ),
+        "activity_id",
+        lambda i: activity[i],
+        lambda i: (
+            f"activity {activity[i]} of course {course[i]} is not in the activities "
+            "file; add it there (with its due and class times) or correct the id"
+        ),
     )
-    return {
-        "course_id": course,
-        "activity_id": activity,
-        "post_id": ids["post_id"],
-        "thread_id": ids["thread_id"] or None,
-        "parent_id": ids["parent_id"] or None,
-        "author_id": ids["author_id"] or None,
-        "created_at": created,
-        "edited_at": edited,
-        "deleted": deleted,
-        "subject": v.get("subject", "").strip() or None,
-        "body": "" if deleted and not v["body"].strip() else v["body"].strip(),
-        "body_original": None,
-        "body_format": "text",
-        "private_to": ids["private_to"] or None,
-        "source": "csv",
+    reject(
+        np.fromiter((f not in _FLAGS for f in flags), dtype=bool, count=n),
+        "deleted",
+        lambda i: raw_deleted[i],
+        "deleted must be 1 or 0 (or true/false)",
+    )
+    reject(
+        (ids["author_id"] == "") & ~deleted,
+        "author_id",
+        lambda i: "",
+        "author_id is empty; give the author's person_id",
+    )
+    reject(
+        ids["parent_id"] == post,
+        "parent_id",
+        lambda i: ids["parent_id"][i],
+        "a post cannot reply to itself; empty parent_id for a thread's first post",
+    )
+    zones = ctx.zones
+    raw_created = table.column("created_at")
+    at = np.flatnonzero(alive)
+    tz = [zones[course[i]] for i in at.tolist()]
+    created = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    times, errors, notes = parse_times([raw_created[i] for i in at.tolist()], tz, order)
+    created[at] = times
+    messages = {int(at[k]): message for k, message in errors.items()}
+    wrong = np.zeros(n, dtype=bool)
+    wrong[list(messages)] = True
+    reject(wrong, "created_at", lambda i: raw_created[i], lambda i: messages[i])
+    warnings: list[tuple[int, int, str, str, str]] = [
+        (int(at[k]), 0, "created_at", raw_created[int(at[k])], note) for k, note in notes.items()
+    ]
+    edited = _edit_times(table.column("edited_at"), alive, created, course, zones, order, warnings)
+    for i, column, value, why in sorted((i, *f) for i, f in failed.items()):
+        report.reject(table.rows[i], column, value, why)
+    for i, _, column, value, note in sorted(warnings):
+        report.warn(table.rows[i], column, value, note)
+    keep = np.flatnonzero(alive)
+    texts = {
+        "course_id": course[keep],
+        "activity_id": activity[keep],
+        "post_id": post[keep],
+        "thread_id": _or_none(ids["thread_id"][keep]),
+        "parent_id": _or_none(ids["parent_id"][keep]),
+        "author_id": _or_none(ids["author_id"][keep]),
+        "subject": _or_none(_stripped(table.column("subject"), keep)),
+        "body": _stripped(table.column("body"), keep),
+        "body_original": np.full(len(keep), None, dtype=object),
+        "body_format": np.full(len(keep), "text", dtype=object),
+        "private_to": _or_none(ids["private_to"][keep]),
+        "source": np.full(len(keep), "csv", dtype=object),
     }
+    frame = pd.DataFrame(
+        {c: pd.Series(v, dtype=object) for c, v in texts.items()}
+        | {
+            "created_at": pd.Series(created[keep]).dt.tz_localize("UTC"),
+            "edited_at": pd.Series(edited[keep]).dt.tz_localize("UTC"),
+            "deleted": pd.Series(deleted[keep], dtype=bool),
+            "_row": pd.Series(np.asarray(table.rows, dtype=np.int64)[keep]),
+        }
+    )
+    return Parsed(reports=[report], post_table=frame)
+
+
+_ID_COLUMNS = (
+    "course_id",
+    "activity_id",
+    "post_id",
+    "author_id",
+    "thread_id",
+    "parent_id",
+    "private_to",
+)
+
+
+def _edit_times(
+    raw: list[str],
+    alive: np.ndarray,
+    created: np.ndarray,
+    course: np.ndarray,
+    zones: dict,
+    order: str | None,
+    warnings: list,
+) -> np.ndarray:
+    """Edit times of the kept rows (:func:`~._records.edit_time`'s rule: none when empty,
+    unreadable (warned about) or not after the post was written)."""
+    edited = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
+    given = [i for i in np.flatnonzero(alive).tolist() if raw[i].strip()]
+    if not given:
+        return edited
+    times, errors, _ = parse_times(
+        [raw[i] for i in given], [zones[course[i]] for i in given], order
+    )
+    at = np.asarray(given)
+    for k, message in errors.items():
+        warnings.append(
+            (given[k], 1, "edited_at", raw[given[k]], f"{message}; the edit time is left empty")
+        )
+    later = ~np.isnat(times) & (times > created[at])
+    edited[at[later]] = times[later]
+    return edited
+
+
+def _stripped(values: list[str], keep: np.ndarray) -> np.ndarray:
+    return np.array([values[i].strip() for i in keep.tolist()], dtype=object)
+
+
+def _or_none(values: np.ndarray) -> np.ndarray:
+    """Empty ids and texts as missing."""
+    out = values.copy()
+    out[out == ""] = None
+    return out
 
 
 def parse_reactions(data: bytes, name: str, ctx: ReadContext) -> Parsed:
