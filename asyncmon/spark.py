@@ -55,7 +55,8 @@ def session(*, master: str | None = None, config: Mapping[str, str] | None = Non
     Sessions made here count time in UTC (``spark.sql.session.timeZone``), run Python
     workers on this interpreter and use Arrow to move frames to and from pandas. When a
     session is already active it is returned as it is (``master`` must then be None or
-    its own).
+    its own). Times come back from Spark without their zone and are read as UTC: a
+    session of your own must set ``spark.sql.session.timeZone`` to ``UTC`` too.
 
     Raises
     ------
