@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo lab test lint clean browser
+.PHONY: demo lab test lint clean browser java
 
 demo: $(VENV)/.installed  ## import the bundled sample class and serve its dashboard
 	$(BIN)/asyncmon demo
@@ -18,7 +18,7 @@ else
 	$(BIN)/asyncmon lab --workspace sample-workspace
 endif
 
-test: $(VENV)/.installed browser lint  ## the lint, then the whole test suite (what .ci/run runs)
+test: $(VENV)/.installed browser java lint  ## the lint, then the whole test suite (what .ci/run runs)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Chromium. Under CI (CI=true) it is installed with apt when
@@ -27,6 +27,15 @@ test: $(VENV)/.installed browser lint  ## the lint, then the whole test suite (w
 browser:
 	@if [ "$$CI" = "true" ] && ! command -v chromium >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+# The Spark tests (tests/test_spark.py) need a Java runtime. Under CI (CI=true) Debian's
+# OpenJDK is installed with apt when `java` is missing; elsewhere install one (17 or later):
+# without it those tests fail saying so.
+java:
+	@if [ "$$CI" = "true" ] && ! command -v java >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			openjdk-17-jre-headless; \
 	fi
 
 lint: $(VENV)/.installed  ## ruff (style and format) and mypy (types) on the package

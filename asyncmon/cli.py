@@ -114,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
         help="where the core computation runs (same results)",
     )
     metrics.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine pyspark: the Spark master (default local[2]; e.g. spark://host:7077)",
+    )
+    metrics.add_argument(
         "--method",
         default="auto",
         help="question grouping method: auto, minilm, wordllama or tfidf",
@@ -441,6 +446,12 @@ def _check_chosen(args: argparse.Namespace, courses, activities, where: str) -> 
 
 
 def _metrics(args: argparse.Namespace) -> int:
+    if args.engine == "pyspark":
+        from .spark import DEFAULT_MASTER, session
+
+        session(master=args.spark_master or DEFAULT_MASTER)
+    elif args.spark_master is not None:
+        raise AsyncmonError("--spark-master goes with --engine pyspark", code="ASYNC-E011")
     if args.data is not None and not args.json or args.out is not None:
         return _metric_tables(args)
     if args.data is not None:  # --json: the whole document, texts read (small data)

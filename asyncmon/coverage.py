@@ -49,7 +49,7 @@ def acknowledgements(
         activity's class start. A live dashboard passes now.
     thresholds : Thresholds
         ``substantive_words`` tells a substantive comment from a brief one.
-    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+    engine : {'pandas', 'polars', 'duckdb', 'pyspark'}, default 'pandas'
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """The participation and acknowledgement core, written once with narwhals.
 
-It runs unchanged on pandas (the default), polars and duckdb frames, eager or lazy, and
+It runs unchanged on pandas (the default), polars, duckdb and Spark frames, eager or lazy, and
 gives identical results (tests run every backend against the same expectations). It
 computes only what every engine does well: joins, flags, simple grouped aggregations and
 comparisons of timestamps. Elapsed hours, lists and ranking happen afterwards on the small
@@ -285,7 +285,7 @@ def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: 
     return nw.to_native(events.sort("course_id", "activity_id", "student_id", "at", "by"))
 
 
-ENGINES = ("pandas", "polars", "duckdb")
+ENGINES = ("pandas", "polars", "duckdb", "pyspark")
 
 TABLE_COLUMNS = {
     "posts": [
@@ -316,7 +316,8 @@ _TIME_COLUMNS = [
 
 
 def to_engine(tables: dict[str, Any], engine: str) -> dict[str, Any]:
-    """Convert pandas canonical tables to frames of ``engine`` (pandas, polars or duckdb)."""
+    """Convert pandas canonical tables to frames of ``engine`` (pandas, polars, duckdb, or
+    pyspark: in the active Spark session, see :func:`asyncmon.spark.session`)."""
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     trimmed = {name: frame[TABLE_COLUMNS[name]] for name, frame in tables.items()}
@@ -326,6 +327,11 @@ def to_engine(tables: dict[str, Any], engine: str) -> dict[str, Any]:
         import polars as pl
 
         return {name: pl.from_pandas(frame) for name, frame in trimmed.items()}
+    if engine == "pyspark":
+        from . import spark as _spark
+
+        spark = _spark.session()
+        return {name: _spark.from_pandas(spark, name, frame) for name, frame in trimmed.items()}
     import duckdb
 
     con = duckdb.connect()
@@ -340,6 +346,8 @@ def to_pandas(native: Any) -> Any:
     result = frame.to_pandas()
     for column in result.columns:
         if column in _TIME_COLUMNS:
+            if result[column].dt.tz is None:  # Spark's times: naive, in its UTC session
+                result[column] = result[column].dt.tz_localize("UTC")
             result[column] = result[column].dt.tz_convert("UTC").astype("datetime64[us, UTC]")
         elif column in ("course_id", "activity_id", "student_id", "by", "status"):
             result[column] = result[column].astype("str")

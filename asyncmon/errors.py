@@ -32,6 +32,8 @@ CODES: dict[str, str] = {
     "ASYNC-E007": "grouping threshold out of range",
     "ASYNC-E008": "not a host name (--allow-host)",
     "ASYNC-E009": "Parquet needs pyarrow (the engines extra)",
+    "ASYNC-E010": "the pyspark engine needs pyspark and Java (the spark extra)",
+    "ASYNC-E011": "another Spark session is active, or --spark-master without pyspark",
     # source files
     "ASYNC-E101": "a source file cannot be opened (missing, a folder, unreadable)",
     "ASYNC-E102": "a source file is not UTF-8 text",

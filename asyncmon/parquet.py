@@ -1,5 +1,5 @@
 """Canonical Parquet: the class's tables as files an institution's own pipeline writes and
-reads, and the metric tables worked out from them on pandas, polars or duckdb.
+reads, and the metric tables worked out from them on pandas, polars, duckdb or Spark.
 
 The layout of a folder ``DIR`` (one file per table, the posts split by course)::
 
@@ -279,7 +279,7 @@ def read_parquet(
     ----------
     folder : str or Path
         A folder in the layout of this module.
-    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+    engine : {'pandas', 'polars', 'duckdb', 'pyspark'}, default 'pandas'
     columns : mapping of table name to column names, optional
         Columns to read per table; by default those the core needs (:data:`CORE_COLUMNS`:
         no post ``body``, whose column is then never read).
@@ -289,8 +289,9 @@ def read_parquet(
     Returns
     -------
     dict of str to frame
-        ``posts, people, activities, reactions``: pandas DataFrames, polars LazyFrames or
-        duckdb relations (one connection), ids as strings and times in UTC.
+        ``posts, people, activities, reactions``: pandas DataFrames, polars LazyFrames,
+        duckdb relations (one connection) or Spark DataFrames (read by Spark in the active
+        session, :func:`asyncmon.spark.session`), ids as strings and times in UTC.
 
     Raises
     ------
@@ -325,6 +326,8 @@ def _native(
             _table_file(folder, name)
     if engine == "polars":
         return _scan_polars(folder, wanted, files, course_id, given)
+    if engine == "pyspark":
+        return _read_spark(folder, wanted, files, course_id, given)
     return _scan_duckdb(folder, wanted, files, course_id, given)
 
 
@@ -395,6 +398,40 @@ def _scan_duckdb(
     return {name: scan(name) for name in wanted}
 
 
+def _read_spark(
+    folder: Path,
+    wanted: dict[str, list[str]],
+    files: list[Path],
+    course_id: str | None,
+    given: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    """Spark DataFrames read by Spark itself (the posts folder as one hive-partitioned
+    dataset), in the active session (:func:`asyncmon.spark.session`)."""
+    from . import spark as _spark
+
+    session = _spark.session()
+
+    def read(name: str) -> Any:
+        if name in given:
+            return _spark.from_pandas(session, name, given[name])
+        if name == "posts" and not files:
+            return _spark.from_pandas(session, "posts", empty_table("posts")[wanted[name]])
+        _check_columns(folder, name, _parquet_names(folder, name, files), wanted[name])
+        return _spark.read_parquet_spark(session, folder, name, wanted[name], course_id)
+
+    return {name: read(name) for name in wanted}
+
+
+def _parquet_names(folder: Path, name: str, files: list[Path]) -> list[str]:
+    """The columns a table's Parquet files hold (the posts': the first file's, and
+    ``course_id`` from the folder's name)."""
+    import pyarrow.parquet as pq
+
+    if name == "posts":
+        return ["course_id", *pq.read_schema(files[0]).names]
+    return list(pq.read_schema(_table_file(folder, name)).names)
+
+
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -408,14 +445,16 @@ def parquet_metrics(
     course_id: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The metric tables of a Parquet folder, the posts and reactions scanned by ``engine``
-    (lazily on polars and duckdb, and never their ``body``); no question grouping and no
+    (lazily on polars, duckdb and Spark, and never their ``body``); no question grouping and no
     gap recurrence (they read the texts: see :func:`asyncmon.metrics_document`).
 
     Parameters
     ----------
     folder : str or Path
         A folder in the layout of this module.
-    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+    engine : {'pandas', 'polars', 'duckdb', 'pyspark'}, default 'pandas'
+        Where the core runs; ``pyspark`` in the active Spark session, or a new one on
+        ``local[2]`` (:func:`asyncmon.spark.session`), the results collected to pandas.
     as_of : datetime, optional
         Acknowledgement counted up to this moment (default: each class start).
     thresholds : Thresholds

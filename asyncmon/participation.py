@@ -39,7 +39,7 @@ def participation(data: ClassData, *, engine: str = "pandas") -> pd.DataFrame:
     Parameters
     ----------
     data : ClassData
-    engine : {'pandas', 'polars', 'duckdb'}, default 'pandas'
+    engine : {'pandas', 'polars', 'duckdb', 'pyspark'}, default 'pandas'
         Where the core computation runs; the result is the same.
 
     Returns

@@ -260,7 +260,7 @@ def activity_summary(
     as_of : datetime, optional
         Coverage counted up to this moment (default each class start).
     thresholds : Thresholds
-    engine : {'pandas', 'polars', 'duckdb'}
+    engine : {'pandas', 'polars', 'duckdb', 'pyspark'}
     table : DataFrame, optional
         An :func:`~asyncmon.acknowledgements` table already computed for ``as_of``.
 

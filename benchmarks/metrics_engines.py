@@ -21,6 +21,12 @@ metric path (``asyncmon.parquet.parquet_metrics``: lazy scans on polars and duck
 body read, then the same small pandas steps as a workspace's metrics). Each measurement
 runs in a fresh process, whose peak resident memory is printed.
 
+``--engines pyspark`` (Parquet only, with ``--parquet``) runs the same core on Spark
+(``--spark-master``, default ``local[2]``): the session's start-up (a JVM) is timed apart,
+the raw read is Spark reading the posts' core columns from the folder (a full scan into
+Spark's no-op sink), and the peak memory printed is the Python driver's only (the JVM's is
+not counted).
+
 This is a script, not a test: it prints figures and asserts nothing.
 """
 
@@ -331,6 +337,43 @@ def measure_parquet(folder: Path, name: str, runs: int) -> tuple[float, float, f
     return (*medians, _peak_mb())
 
 
+def measure_spark(folder: Path, master: str, runs: int) -> tuple[float, float, float, float]:
+    """As :func:`measure_parquet` on Spark; prints the session's start-up time first."""
+    import narwhals as nw
+
+    from asyncmon import spark
+
+    began = time.perf_counter()
+    session = spark.session(master=master, config={"spark.ui.enabled": "false"})
+    print(f"  (Spark session on {master} started in {time.perf_counter() - began:.1f} s)")
+    reads, metrics, whole = [], [], []
+    for _ in range(runs):
+        began = time.perf_counter()
+        posts = read_parquet(folder, engine="pyspark")["posts"]
+        posts.write.format("noop").mode("overwrite").save()
+        reads.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        tables = read_parquet(folder, engine="pyspark")
+        activities = nw.from_native(tables["activities"]).with_columns(
+            as_of_at=nw.col("class_starts_at")
+        )
+        result = engine.student_activity(
+            tables["posts"],
+            tables["people"],
+            nw.to_native(activities),
+            tables["reactions"],
+            substantive_words=8,
+        )
+        engine.to_pandas(result)
+        metrics.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        parquet_metrics(folder, engine="pyspark")
+        whole.append(time.perf_counter() - began)
+    session.stop()
+    medians = (statistics.median(reads), statistics.median(metrics), statistics.median(whole))
+    return (*medians, _peak_mb())
+
+
 def measure(folder: Path, name: str, runs: int) -> tuple[float, float, float, float]:
     reads, metrics = [], []
     for _ in range(runs):
@@ -373,7 +416,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--engines", nargs="+", default=list(READERS), choices=list(READERS))
+    parser.add_argument(
+        "--engines", nargs="+", default=list(READERS), choices=[*READERS, "pyspark"]
+    )
+    parser.add_argument("--spark-master", default="local[2]", help="with --engines pyspark")
     parser.add_argument(
         "--parquet", action="store_true", help="also the Parquet path (canonical folder)"
     )
@@ -389,12 +435,21 @@ def main() -> None:
             folder = Path(tmp)
             write_institution(folder, size)
             sources = [] if args.no_csv else [("csv", measure, folder)]
+            if "pyspark" in args.engines and not args.parquet:
+                parser.error("--engines pyspark needs --parquet (Spark reads the Parquet folder)")
             if args.parquet:
                 _in_child(write_canonical_parquet, folder, folder / "parquet")
                 sources.append(("parquet", measure_parquet, folder / "parquet"))
             for source, how, where in sources:
                 for name in args.engines:
-                    read, metric, path, peak = _in_child(how, where, name, args.runs)
+                    if name == "pyspark":
+                        if source != "parquet":
+                            continue  # Spark reads the Parquet folder itself
+                        read, metric, path, peak = _in_child(
+                            measure_spark, where, args.spark_master, args.runs
+                        )
+                    else:
+                        read, metric, path, peak = _in_child(how, where, name, args.runs)
                     print(
                         f"{size:>9} {source:<7} {name:<7} {read:>7.2f} {metric:>9.2f} "
                         f"{metric / read:>12.2f} {path:>12.2f} {peak:>8.0f}",
