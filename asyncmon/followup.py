@@ -112,6 +112,7 @@ def gap_recurrence(
     plans = data.plans.set_index(["course_id", "activity_id"])
     outcomes = data.outcomes.set_index(["course_id", "activity_id"])
     resolved = _resolve(method)
+    bodies: dict[str, pd.Series] = {}  # per course (post ids are unique within a course)
     rows = []
     for a in acts.itertuples(index=False):
         row: dict[str, Any] = dict.fromkeys(RECURRENCE_COLUMNS)
@@ -144,7 +145,10 @@ def gap_recurrence(
             earlier = question_groups(
                 data, course_id=a.course_id, activity_id=previous, method=resolved
             )
-        who = _asking_again(data, posts, gap, source, earlier, resolved, detector)
+        if a.course_id not in bodies:
+            mine = data.posts[data.posts["course_id"] == a.course_id]
+            bodies[a.course_id] = mine.set_index("post_id")["body"]
+        who = _asking_again(posts, bodies[a.course_id], gap, source, earlier, resolved, detector)
         row.update(
             previous_gap_recurred=bool(who),
             previous_gap_students=len(who),
@@ -161,15 +165,16 @@ def _text(value: Any) -> str | None:
 
 
 def _asking_again(
-    data: ClassData,
     posts: pd.DataFrame,
+    bodies: pd.Series,
     gap: str,
     source: str,
     earlier: pd.DataFrame | None,
     method: str,
     detector: str,
 ) -> list[str]:
-    """The students whose question units in ``posts`` are on ``gap`` (sorted ids)."""
+    """The students whose question units in ``posts`` are on ``gap`` (sorted ids);
+    ``bodies`` holds the course's post bodies by post id (the units' contexts)."""
     from .questions.detect import question_units
     from .questions.embed import _unit_vectors
     from .questions.metric import concept_pattern
@@ -180,7 +185,6 @@ def _asking_again(
     if source == "concept":
         hits = units["text"].str.lower().str.contains(concept_pattern(gap))
         return sorted(set(units.loc[hits, "author_id"]))
-    bodies = dict(zip(data.posts["post_id"], data.posts["body"]))
     group = earlier[earlier["label"] == gap] if earlier is not None else None
     if group is not None and len(group):
         g = group.iloc[0]
