@@ -10,8 +10,10 @@ sentence set (``benchmarks/data/question_eval.json``). Every student post is spl
 units as the product splits it; a unit is a positive when it overlaps a labelled
 question unit. The regularisation and the probability cut are chosen by leaving one
 development activity out at a time (a unit no cue fires on may need a higher
-probability), by F0.5 (precision weighs more than recall: a
-statement taken for a question can become the label of the main gap), with the logistics
+probability): the most recall among the settings of precision at least 0.87 (the goal
+is recall at precision 0.85 or more on a new class, and precision drops a little from
+the development data to a new class; a statement taken for a question can become the
+label of the main gap, so precision is not given up for recall), with the logistics
 and self-answer rules applied after the classifier as ``question_units`` applies them.
 The blind corpus (``benchmarks/blind/``) is never read here.
 """
@@ -38,6 +40,7 @@ OUT = ROOT / "asyncmon" / "questions" / "detector.npz"
 GRID_C = (0.3, 1.0, 3.0, 10.0)
 GRID_CUT = (0.3, 0.4, 0.5, 0.6)
 GRID_CUT_ALONE = (0.6, 0.7, 0.8, 0.9)  # for units no cue fires on
+PRECISION_FLOOR = 0.87  # leave-one-activity-out precision the chosen cuts must keep
 
 
 def units_of(activity: _corpus.Activity) -> pd.DataFrame:
@@ -127,11 +130,12 @@ def main() -> None:
                     f"  C={c:<5} cut={cut:.2f} without a cue={cut_alone:.2f}  "
                     f"precision {precision:.3f}  recall {recall:.3f}"
                 )
-                # F0.5: precision weighs more than recall, because a statement taken for a
-                # question can become the label of the main gap, while a missed question
-                # costs one student in a count (seen on the sample class)
-                score = 1.25 * precision * recall / max(0.25 * precision + recall, 1e-9)
-                if best is None or score > best[0] + 1e-9:
+                # the goal is recall at a precision of at least 0.85 on classes written
+                # apart from the code; precision fell by about 0.04 from development to
+                # such classes before, so the most recall is chosen among the settings
+                # whose precision here is at least PRECISION_FLOOR (then precision decides)
+                score = (precision >= PRECISION_FLOOR, recall, precision)
+                if best is None or score > best[0]:
                     best = (score, c, cut, cut_alone, precision, recall)
     _, c, cut, cut_alone, precision, recall = best
     print(
