@@ -283,14 +283,16 @@ class Workspace:
                 number = series.astype("Int64").astype(object)
                 values.append(number.where(number.notna(), None).tolist())
             else:
-                text = series.astype(object)
-                text = text.where(text.notna(), None)
-                if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-                    values.append(text.tolist())  # text already
-                else:
-                    values.append([v if v is None or isinstance(v, str) else str(v) for v in text])
+                text = series.to_numpy(dtype=object, na_value=None).tolist()
+                if not (pd.api.types.is_string_dtype(series.dtype) and series.dtype != object):
+                    text = [v if v is None or isinstance(v, str) else str(v) for v in text]
+                values.append(text)
         rows = list(zip(*values, strict=True))
         keys = list(zip(*(values[columns.index(k)] for k in key), strict=True))
+        if not existing and len(set(keys)) == len(keys):
+            # nothing of these courses stored yet and no key twice: every row is new
+            _insert(con, name, columns, rows)
+            return StoreCounts(added=len(rows))
         added, updated, unchanged = [], [], 0
         for k, row in zip(keys, rows, strict=True):
             old = existing.get(k)
@@ -305,11 +307,7 @@ class Workspace:
             else:
                 updated.append(tuple(new[c] for c in columns))
                 existing[k] = new
-        placeholders = ",".join("?" * len(columns))
-        quoted = ",".join(f'"{c}"' for c in columns)
-        con.executemany(
-            f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})", added + updated
-        )
+        _insert(con, name, columns, added + updated)
         return StoreCounts(added=len(added), updated=len(updated), unchanged=unchanged)
 
     def import_sources(self, files: Sequence[Source], **options: Any) -> ImportResult:
@@ -622,6 +620,12 @@ def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str)
             "import its schedule first",
             code="ASYNC-E207",
         )
+
+
+def _insert(con: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple]) -> None:
+    placeholders = ",".join("?" * len(columns))
+    quoted = ",".join(f'"{c}"' for c in columns)
+    con.executemany(f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})", rows)
 
 
 def _to_sql(name: str, record: dict) -> dict:
