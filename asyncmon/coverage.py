@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from . import engine as _engine
@@ -127,16 +128,28 @@ def acknowledgement_table(
 
 def _acknowledged_by(facts: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
     keys = ["course_id", "activity_id", "student_id"]
+    nobody = pd.Series([[] for _ in range(len(facts))], index=facts.index, dtype=object)
     if events.empty:
-        return pd.Series([[] for _ in range(len(facts))], index=facts.index, dtype=object)
+        return nobody
     merged = events.merge(facts[keys + ["as_of_at", "acknowledged", "first_post_at"]], on=keys)
     merged = merged[
         merged["acknowledged"]
         & (merged["at"] <= merged["as_of_at"])
         & (merged["at"] >= merged["first_post_at"])
     ]
-    by = merged.groupby(keys)["by"].agg(lambda s: sorted(set(s)))
-    joined = facts[keys].merge(by.rename("acknowledged_by").reset_index(), on=keys, how="left")
+    # each student's acknowledgers once, sorted: one sort, then a slice per student
+    # (a grouped aggregation into lists calls Python once per group: 0.85 s for 45,000)
+    merged = merged[[*keys, "by"]].drop_duplicates().sort_values([*keys, "by"])
+    if merged.empty:
+        return nobody
+    ids = merged[keys].reset_index(drop=True)
+    starts = np.flatnonzero(ids.ne(ids.shift()).any(axis=1).to_numpy())
+    ends = np.append(starts[1:], len(ids))
+    names = merged["by"].tolist()
+    by = ids.iloc[starts].assign(
+        acknowledged_by=[names[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    )
+    joined = facts[keys].merge(by, on=keys, how="left")
     return pd.Series(
         [v if isinstance(v, list) else [] for v in joined["acknowledged_by"]],
         index=facts.index,
@@ -169,35 +182,44 @@ def coverage(table: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
     activity_id  participating_before_class  acknowledged_before_class
              w1                          20                          9
     """
-    rows = []
-    for (course, activity), g in table.groupby(["course_id", "activity_id"], sort=False):
-        before = g["status"].isin(["on_time", "late"])
-        part, acked = int(g["participating_as_of"].sum()), int(g["acknowledged"].sum())
-        part_bc, acked_bc = int(before.sum()), int(g["acknowledged_before_class"].sum())
-        substantive = int((g["substantive_before_class"] > 0).sum())
-        cov_bc = acked_bc / part_bc if part_bc else float("nan")
-        rows.append(
-            {
-                "course_id": course,
-                "activity_id": activity,
-                "participating_as_of": part,
-                "acknowledged": acked,
-                "coverage": acked / part if part else float("nan"),
-                "participating_before_class": part_bc,
-                "acknowledged_before_class": acked_bc,
-                "coverage_before_class": cov_bc,
-                "substantive_comments_before_class": substantive,
-                "reaction_only": int((g["acknowledgement_kind"] == "reaction").sum()),
-                "unknown_time": int((g["acknowledged"] & ~g["time_known"]).sum()),
-                "median_hours_to_acknowledgement": float(g["hours_to_acknowledgement"].median()),
-                "coverage_ok": bool(
-                    part_bc
-                    and cov_bc >= thresholds.coverage_needed
-                    and substantive >= thresholds.min_substantive_comments
-                ),
-            }
-        )
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)  # no students yet: no rows
+    if table.empty:
+        return pd.DataFrame([], columns=COVERAGE_COLUMNS)  # no students yet: no rows
+    # one grouped pass for every activity at once (an institution has thousands)
+    keys = ["course_id", "activity_id"]
+    acknowledged = table["acknowledged"].astype(bool)
+    frame = table[keys].assign(
+        participating_as_of=table["participating_as_of"].astype(bool).astype("int64"),
+        acknowledged=acknowledged.astype("int64"),
+        participating_before_class=table["status"].isin(["on_time", "late"]).astype("int64"),
+        acknowledged_before_class=table["acknowledged_before_class"].astype(bool).astype("int64"),
+        substantive_comments_before_class=(
+            pd.to_numeric(table["substantive_before_class"]).fillna(0) > 0
+        ).astype("int64"),
+        reaction_only=table["acknowledgement_kind"].eq("reaction").astype("int64"),
+        unknown_time=(acknowledged & ~table["time_known"].astype(bool)).astype("int64"),
+        _hours=pd.to_numeric(table["hours_to_acknowledgement"]).astype("float64"),
+    )
+    grouped = frame.groupby(keys, sort=False)
+    counted = [
+        "participating_as_of",
+        "acknowledged",
+        "participating_before_class",
+        "acknowledged_before_class",
+        "substantive_comments_before_class",
+        "reaction_only",
+        "unknown_time",
+    ]
+    out = grouped[counted].sum()
+    part, part_bc = out["participating_as_of"], out["participating_before_class"]
+    out["coverage"] = (out["acknowledged"] / part).where(part > 0)
+    out["coverage_before_class"] = (out["acknowledged_before_class"] / part_bc).where(part_bc > 0)
+    out["median_hours_to_acknowledgement"] = grouped["_hours"].median()
+    out["coverage_ok"] = (
+        (part_bc > 0)
+        & (out["coverage_before_class"] >= thresholds.coverage_needed)
+        & (out["substantive_comments_before_class"] >= thresholds.min_substantive_comments)
+    )
+    return out.reset_index()[COVERAGE_COLUMNS]
 
 
 #: The columns of :func:`coverage`, also when no student is on the roster yet.

@@ -272,8 +272,9 @@ def read_parquet(
     course_id: str | None = None,
 ) -> dict[str, Any]:
     """The tables the metric core reads (``posts, people, activities, reactions``) from a
-    Parquet folder, as frames of ``engine``: lazy scans on polars and duckdb (nothing is
-    read until the result is collected), pandas frames of the columns asked for.
+    Parquet folder, as frames of ``engine``, of the columns asked for only. polars and
+    duckdb read each table once into memory (the core reads each several times; a lazy
+    scan of many small files would read them again each time) and hand it on lazily.
 
     Parameters
     ----------
@@ -289,9 +290,10 @@ def read_parquet(
     Returns
     -------
     dict of str to frame
-        ``posts, people, activities, reactions``: pandas DataFrames, polars LazyFrames,
-        duckdb relations (one connection) or Spark DataFrames (read by Spark in the active
-        session, :func:`asyncmon.spark.session`), ids as strings and times in UTC.
+        ``posts, people, activities, reactions``: pandas DataFrames, polars LazyFrames
+        (over frames in memory), duckdb relations (over temporary tables of one
+        connection) or Spark DataFrames (read by Spark in the active session,
+        :func:`asyncmon.spark.session`), ids as strings and times in UTC.
 
     Raises
     ------
@@ -357,7 +359,10 @@ def _scan_polars(
         _check_columns(folder, name, frame.collect_schema().names(), wanted[name])
         if course_id is not None:
             frame = frame.filter(pl.col("course_id") == course_id)
-        return frame.select(wanted[name])
+        # read once, the needed columns only (never a body), and kept in memory: the core
+        # reads each table several times, and a lazy scan would read the files again each
+        # time (at 1e6 posts in 500 files: 18 s against 5 s)
+        return frame.select(wanted[name]).collect().lazy()
 
     return {name: scan(name) for name in wanted}
 
@@ -393,7 +398,11 @@ def _scan_duckdb(
         _check_columns(folder, name, have, wanted[name])
         where = "" if course_id is None else " WHERE course_id = " + _sql_text(course_id)
         cols = ", ".join(f'"{c}"' for c in wanted[name])
-        return con.sql(f"SELECT {cols} FROM {source}{where}")
+        # read once into a table of the connection, the needed columns only (never a
+        # body): the core reads each table several times, and a view over the files
+        # would read them again each time
+        con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT {cols} FROM {source}{where}')
+        return con.table(name)
 
     return {name: scan(name) for name in wanted}
 
@@ -445,7 +454,7 @@ def parquet_metrics(
     course_id: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The metric tables of a Parquet folder, the posts and reactions scanned by ``engine``
-    (lazily on polars, duckdb and Spark, and never their ``body``); no question grouping and no
+    (each read once, lazily on Spark, and never their ``body``); no question grouping and no
     gap recurrence (they read the texts: see :func:`asyncmon.metrics_document`).
 
     Parameters

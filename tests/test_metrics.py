@@ -270,3 +270,64 @@ def test_every_engine_gives_the_same_sample_summary(engine):
 
     sample = load_sample()
     pd.testing.assert_frame_equal(activity_summary(sample, engine=engine), activity_summary(sample))
+
+
+def _rates_one_by_one(table):
+    """class_rates' definition, one activity at a time (the reference)."""
+    rows = {}
+    for (course, activity), g in table.groupby(["course_id", "activity_id"]):
+        taking = g[g["status"] != "missing"]
+        rows[(course, activity)] = {
+            "students": len(g),
+            **{s: int((g["status"] == s).sum()) for s in ("on_time", "late", "after_class")},
+            "missing": int((g["status"] == "missing").sum()),
+            "participating": len(taking),
+            "participation_rate": len(taking) / len(g),
+            "replies_to_peers": int(g["replies_to_peers"].sum()),
+            "median_words": float(taking["words"].median()) if len(taking) else 0.0,
+        }
+    return rows
+
+
+def _coverage_one_by_one(table):
+    """coverage's counts, one activity at a time (the reference)."""
+    rows = {}
+    for (course, activity), g in table.groupby(["course_id", "activity_id"]):
+        part = int(g["participating_as_of"].sum())
+        part_bc = int(g["status"].isin(["on_time", "late"]).sum())
+        acked_bc = int(g["acknowledged_before_class"].sum())
+        hours = g["hours_to_acknowledgement"].dropna()
+        rows[(course, activity)] = {
+            "participating_as_of": part,
+            "acknowledged": int(g["acknowledged"].sum()),
+            "participating_before_class": part_bc,
+            "acknowledged_before_class": acked_bc,
+            "coverage_before_class": acked_bc / part_bc if part_bc else None,
+            "substantive_comments_before_class": int((g["substantive_before_class"] > 0).sum()),
+            "reaction_only": int((g["acknowledgement_kind"] == "reaction").sum()),
+            "unknown_time": int((g["acknowledged"] & ~g["time_known"]).sum()),
+            "median_hours_to_acknowledgement": float(hours.median()) if len(hours) else None,
+        }
+    return rows
+
+
+@pytest.mark.parametrize("which", ["sample", "other"])
+def test_rates_and_coverage_of_every_activity_at_once_match_one_by_one(which, request):
+    from asyncmon import load_sample
+
+    data = load_sample() if which == "sample" else request.getfixturevalue("other")
+    table = acknowledgements(data)
+    rates = class_rates(participation(data))
+    # one row per activity, in the order the table first lists them
+    firsts = table[["course_id", "activity_id"]].drop_duplicates()
+    assert rates[["course_id", "activity_id"]].values.tolist() == firsts.values.tolist()
+    for row in rates.to_dict("records"):
+        expected = _rates_one_by_one(table)[(row["course_id"], row["activity_id"])]
+        assert {k: row[k] for k in expected} == pytest.approx(expected)
+    cov = coverage(table)
+    assert cov[["course_id", "activity_id"]].values.tolist() == firsts.values.tolist()
+    reference = _coverage_one_by_one(table)
+    for row in cov.to_dict("records"):
+        expected = reference[(row["course_id"], row["activity_id"])]
+        got = {k: (None if pd.isna(row[k]) else row[k]) for k in expected}
+        assert got == pytest.approx(expected)
