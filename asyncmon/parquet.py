@@ -125,12 +125,18 @@ def write_parquet(data: ClassData, folder: str | Path) -> list[Path]:
             pq.write_table(_to_arrow(name, getattr(data, name)), path)
             written.append(path)
         staging = Path(tempfile.mkdtemp(prefix=".posts-", dir=out))
+        # one file per course even with thousands of courses: the rows in course order,
+        # written in that order, so that a course's file is finished before the writer
+        # closes it to stay under its limit of open files (it would start a second one)
+        courses = int(data.posts["course_id"].nunique())
         ds.write_dataset(
-            _to_arrow("posts", data.posts),
+            _to_arrow("posts", data.posts).sort_by("course_id"),
             staging / "posts",
             format="parquet",
             partitioning=_course_partitioning(),
             basename_template="part-{i}.parquet",
+            max_partitions=max(1024, courses),
+            use_threads=False,
         )
         (staging / "posts").mkdir(exist_ok=True)  # a class without posts yet has none
         posts = out / "posts"

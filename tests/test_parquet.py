@@ -142,3 +142,46 @@ def test_parquet_keeps_names_and_refuses_spreadsheet_options(sample_ws, tmp_path
     assert main([*args, "--out", str(tmp_path / "x"), "--show-names"]) == 2
     assert "Parquet holds the canonical tables as stored" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_more_courses_than_the_writer_keeps_files_open(tmp_path):
+    # 1,100 courses (pyarrow's writer refuses more than 1,024 partitions by default, and
+    # keeps at most 1,024 files open): every course gets its one file, every post is back
+    from asyncmon import load_sample
+    from asyncmon.tables import empty_table
+
+    sample = load_sample()
+    course = sample.courses["course_id"].iloc[0]
+    n = 1100
+    ids = [f"k{i:04d}" for i in range(n)]
+
+    def per_course(frame):
+        one = frame[frame["course_id"] == course]
+        return pd.concat([one.assign(course_id=c) for c in ids], ignore_index=True).astype(
+            {"course_id": "str"}
+        )
+
+    first = sample.posts[sample.posts["course_id"] == course].head(2)
+    posts = pd.concat([first.assign(course_id=c) for c in ids], ignore_index=True).astype(
+        {"course_id": "str"}
+    )
+    data = sample.replace(
+        courses=per_course(sample.courses),
+        people=per_course(sample.people),
+        activities=per_course(sample.activities),
+        posts=posts,
+        reactions=empty_table("reactions"),
+        plans=empty_table("plans"),
+        outcomes=empty_table("outcomes"),
+        corrections=empty_table("corrections"),
+    )
+    write_parquet(data, tmp_path / "many")
+    files = sorted((tmp_path / "many" / "posts").glob("*/*.parquet"))
+    assert len(files) == n
+    assert {f.name for f in files} == {"part-0.parquet"}
+    back = load_parquet(tmp_path / "many").posts
+    key = ["course_id", "post_id"]
+    pd.testing.assert_frame_equal(
+        back.sort_values(key).reset_index(drop=True),
+        posts.sort_values(key).reset_index(drop=True),
+    )
