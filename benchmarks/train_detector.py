@@ -10,12 +10,17 @@ sentence set (``benchmarks/data/question_eval.json``). Every student post is spl
 units as the product splits it; a unit is a positive when it overlaps a labelled
 question unit. The regularisation and the probability cut are chosen by leaving one
 development activity out at a time (a unit no cue fires on may need a higher
-probability): the most recall among the settings of precision at least 0.87 (the goal
-is recall at precision 0.85 or more on a new class, and precision drops a little from
-the development data to a new class; a statement taken for a question can become the
-label of the main gap, so precision is not given up for recall), with the logistics
+probability), by F0.5 (precision weighs more than recall: a
+statement taken for a question can become the label of the main gap), with the logistics
 and self-answer rules applied after the classifier as ``question_units`` applies them.
 The blind corpus (``benchmarks/blind/``) is never read here.
+
+Only the first fifteen development activities train it (:data:`TRAINED_ON`). Trained on
+all 27 (the twelve written later included), the classifier took more of the sample
+class's hedged statements for questions ("I never really realised that prokaryotes ...",
+probability 0.91, and "I was surprised to learn that ...", 0.78), and one of them became
+the label of the sample's main gap; so the twelve later activities are not trained on,
+and the benchmark's figures on them are the classifier's on activities it never saw.
 """
 
 from __future__ import annotations
@@ -40,7 +45,26 @@ OUT = ROOT / "asyncmon" / "questions" / "detector.npz"
 GRID_C = (0.3, 1.0, 3.0, 10.0)
 GRID_CUT = (0.3, 0.4, 0.5, 0.6)
 GRID_CUT_ALONE = (0.6, 0.7, 0.8, 0.9)  # for units no cue fires on
-PRECISION_FLOOR = 0.87  # leave-one-activity-out precision the chosen cuts must keep
+#: The development activities the classifier is trained on (see above).
+TRAINED_ON = frozenset(
+    {
+        "acc101-wk4-accruals-depreciation",
+        "y8-space-seasons-moon-orbits",
+        "electric-circuits-series-parallel",
+        "geog-climate-change-y11",
+        "classical-vs-operant-conditioning",
+        "contract-formation-week3",
+        "derivatives-limit-definition-week4",
+        "french-passe-compose-weekend",
+        "genetics-mendelian-inheritance",
+        "german-cases-a2-week5",
+        "music-keys-scales-chords",
+        "networks-transport-layer-wk6",
+        "photosynthesis-respiration-y9",
+        "eng-dulce-et-decorum-y10",
+        "soc1001-wk3-socialisation-deviance",
+    }
+)
 
 
 def units_of(activity: _corpus.Activity) -> pd.DataFrame:
@@ -85,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     from scipy import sparse
 
-    activities = _corpus.load_folder(_corpus.DEV)
+    activities = [a for a in _corpus.load_folder(_corpus.DEV) if a.name in TRAINED_ON]
     extra = _corpus.load_sentence_set()
     frames = [units_of(a) for a in activities]
     matrices = [matrix(f) for f in frames]
@@ -130,12 +154,11 @@ def main() -> None:
                     f"  C={c:<5} cut={cut:.2f} without a cue={cut_alone:.2f}  "
                     f"precision {precision:.3f}  recall {recall:.3f}"
                 )
-                # the goal is recall at a precision of at least 0.85 on classes written
-                # apart from the code; precision fell by about 0.04 from development to
-                # such classes before, so the most recall is chosen among the settings
-                # whose precision here is at least PRECISION_FLOOR (then precision decides)
-                score = (precision >= PRECISION_FLOOR, recall, precision)
-                if best is None or score > best[0]:
+                # F0.5: precision weighs more than recall, because a statement taken for a
+                # question can become the label of the main gap, while a missed question
+                # costs one student in a count (seen on the sample class)
+                score = 1.25 * precision * recall / max(0.25 * precision + recall, 1e-9)
+                if best is None or score > best[0] + 1e-9:
                     best = (score, c, cut, cut_alone, precision, recall)
     _, c, cut, cut_alone, precision, recall = best
     print(

@@ -44,31 +44,6 @@ def _dense(vectors: Any) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32)
 
 
-#: How many units' worth of weight the activity's mean direction is shrunk by before it
-#: is taken off (:func:`_centred`): 2 units lose 2/7 of it, 40 units 40/45.
-CENTRING_PRIOR = 5
-
-
-def _centred(vectors: np.ndarray) -> np.ndarray:
-    """Unit vectors with what the activity's units share taken off, renormalised.
-
-    Every unit of an activity is about the activity's subject, so raw similarities are
-    all high and what tells two questions apart is a small part of each vector. Taking
-    off the mean vector leaves that part. The mean is shrunk towards nothing by
-    ``n / (n + CENTRING_PRIOR)`` so that a handful of units are not pushed apart (two
-    units, fully centred, would point in opposite directions). On the development
-    activities this raised the median ARI from 0.39 to 0.43 and the worst from 0.05 to
-    0.15 (27 activities; ``benchmarks/question_grouping.py``).
-    """
-    vectors = np.asarray(vectors, dtype=np.float64)
-    n = vectors.shape[0]
-    if n < 2:
-        return vectors
-    shifted = vectors - vectors.mean(axis=0) * (n / (n + CENTRING_PRIOR))
-    norms = np.linalg.norm(shifted, axis=1, keepdims=True)
-    return shifted / np.where(norms == 0, 1.0, norms)
-
-
 def _tree(similarity: np.ndarray) -> np.ndarray:
     """The exact average-linkage tree (scipy's linkage matrix) on cosine distance."""
     from scipy.cluster.hierarchy import linkage
@@ -225,10 +200,8 @@ def group_questions(
     ``context``; with the other methods without their framing such as "I don't get
     why", see :func:`question_content`) and clustered by average linkage on cosine
     distance: two clusters merge while the mean distance between their units stays
-    below the cut. With ``"minilm"`` and no ``threshold``, the direction the units
-    share (the activity's subject) is first taken off their vectors, and the cut is
-    chosen per activity (the best mean silhouette within ``GROUPING_CUT_RANGE``); the
-    other methods use
+    below the cut. With ``"minilm"`` the cut is chosen per activity (the best mean
+    silhouette within ``GROUPING_CUT_RANGE``); the other methods use
     ``GROUPING_THRESHOLDS``. Groups are then numbered 1, 2, ... by
     number of distinct authors (descending), then number of units (descending), then
     earliest unit. The same units always give the same groups.
@@ -310,10 +283,7 @@ def group_questions(
         if "context" in units.columns
         else None
     )
-    vectors = _unit_vectors(texts, method, contexts)
-    if threshold is None:  # minilm, cut chosen per activity: on centred vectors
-        vectors = _centred(vectors)
-    labels, cut = _cluster(vectors, threshold)
+    labels, cut = _cluster(_unit_vectors(texts, method, contexts), threshold)
     out.attrs["cut"] = cut
 
     keyed = units[[c for c in ("author_id", "created_at") if c in units.columns]].copy()
