@@ -332,17 +332,42 @@ def raw_read(folder: Path, name: str):
 
 
 def measure_parquet(folder: Path, name: str, runs: int) -> tuple[float, float, float, float]:
-    """Medians of: the raw read of the posts' core columns (collected), the core on lazy
-    scans of the folder (as ``measure`` times it on frames read from CSV), the whole
+    """Medians of: the raw read of the posts' core columns (collected), the core on the
+    folder's tables (as ``measure`` times it on frames read from CSV), the whole
     Parquet metric path (``parquet_metrics``, small pandas steps included); peak MB."""
+    return _parquet_runs(folder, name, runs, lambda: raw_read(folder, name))
+
+
+def measure_spark(folder: Path, master: str, runs: int) -> tuple[float, float, float, float]:
+    """As :func:`measure_parquet` on Spark; prints the session's start-up time first."""
+    from asyncmon import spark
+
+    began = time.perf_counter()
+    session = spark.session(master=master, config={"spark.ui.enabled": "false"})
+    print(f"  (Spark session on {master} started in {time.perf_counter() - began:.1f} s)")
+
+    def full_scan() -> None:
+        posts = read_parquet(folder, engine="pyspark")["posts"]
+        posts.write.format("noop").mode("overwrite").save()
+
+    try:
+        return _parquet_runs(folder, "pyspark", runs, full_scan)
+    finally:
+        session.stop()
+
+
+def _parquet_runs(
+    folder: Path, name: str, runs: int, read_raw
+) -> tuple[float, float, float, float]:
+    """``runs`` times: ``read_raw()``, the core on the folder's tables read by engine
+    ``name`` (collected to pandas), ``parquet_metrics``; their medians and peak MB."""
     import narwhals as nw
 
     reads, metrics, whole = [], [], []
     for _ in range(runs):
         began = time.perf_counter()
-        posts = raw_read(folder, name)
+        read_raw()
         reads.append(time.perf_counter() - began)
-        del posts
         began = time.perf_counter()
         tables = read_parquet(folder, engine=name)
         activities = nw.from_native(tables["activities"]).with_columns(
@@ -360,43 +385,6 @@ def measure_parquet(folder: Path, name: str, runs: int) -> tuple[float, float, f
         began = time.perf_counter()
         parquet_metrics(folder, engine=name)
         whole.append(time.perf_counter() - began)
-    medians = (statistics.median(reads), statistics.median(metrics), statistics.median(whole))
-    return (*medians, _peak_mb())
-
-
-def measure_spark(folder: Path, master: str, runs: int) -> tuple[float, float, float, float]:
-    """As :func:`measure_parquet` on Spark; prints the session's start-up time first."""
-    import narwhals as nw
-
-    from asyncmon import spark
-
-    began = time.perf_counter()
-    session = spark.session(master=master, config={"spark.ui.enabled": "false"})
-    print(f"  (Spark session on {master} started in {time.perf_counter() - began:.1f} s)")
-    reads, metrics, whole = [], [], []
-    for _ in range(runs):
-        began = time.perf_counter()
-        posts = read_parquet(folder, engine="pyspark")["posts"]
-        posts.write.format("noop").mode("overwrite").save()
-        reads.append(time.perf_counter() - began)
-        began = time.perf_counter()
-        tables = read_parquet(folder, engine="pyspark")
-        activities = nw.from_native(tables["activities"]).with_columns(
-            as_of_at=nw.col("class_starts_at")
-        )
-        result = engine.student_activity(
-            tables["posts"],
-            tables["people"],
-            nw.to_native(activities),
-            tables["reactions"],
-            substantive_words=8,
-        )
-        engine.to_pandas(result)
-        metrics.append(time.perf_counter() - began)
-        began = time.perf_counter()
-        parquet_metrics(folder, engine="pyspark")
-        whole.append(time.perf_counter() - began)
-    session.stop()
     medians = (statistics.median(reads), statistics.median(metrics), statistics.median(whole))
     return (*medians, _peak_mb())
 
