@@ -15,6 +15,7 @@ once when the post entered (:func:`asyncmon.tables.derive_post_fields`), never `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import narwhals as nw
@@ -57,7 +58,13 @@ def _parents(posts: nw.LazyFrame, roles: nw.LazyFrame) -> nw.LazyFrame:
 
 
 def student_activity(
-    posts: Any, people: Any, activities: Any, reactions: Any, *, substantive_words: int
+    posts: Any,
+    people: Any,
+    activities: Any,
+    reactions: Any,
+    *,
+    substantive_words: int,
+    events: Any = None,
 ) -> Any:
     """One row per roster student and activity of their course: participation facts and
     acknowledgement facts, as a native frame of the inputs' kind.
@@ -135,9 +142,12 @@ def student_activity(
             ),
         )
     )
-    events = acknowledgement_events(
-        authored, parents, roles, p, x, substantive_words=substantive_words
-    )
+    if events is None:
+        events = acknowledgement_events(
+            authored, parents, roles, p, x, substantive_words=substantive_words
+        )
+    else:
+        events = _lazy(events)
     # Only what acknowledges work already there: a private message before the student's
     # first post in the activity acknowledges nothing of it.
     events = (
@@ -285,6 +295,28 @@ def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: 
     return nw.to_native(events.sort("course_id", "activity_id", "student_id", "at", "by"))
 
 
+def materialised(native: Any) -> Any:
+    """``native`` worked out once and held in memory, still a frame of its engine, so that
+    two queries reading it do not each work it out again (a lazy plan is recomputed by
+    every query that reads it): polars collects it, duckdb materialises the relation,
+    Spark caches it; a pandas frame is already in memory."""
+    frame = nw.from_native(native)
+    implementation = frame.implementation
+    if implementation is nw.Implementation.POLARS and isinstance(frame, nw.LazyFrame):
+        return native.collect().lazy()
+    if implementation is nw.Implementation.DUCKDB:
+        return native.materialize()
+    if implementation is nw.Implementation.PYSPARK:
+        return native.cache()
+    return native
+
+
+def release(native: Any) -> None:
+    """Free what :func:`materialised` holds beyond the frame itself (Spark's cache)."""
+    if nw.from_native(native).implementation is nw.Implementation.PYSPARK:
+        native.unpersist()
+
+
 ENGINES = ("pandas", "polars", "duckdb", "pyspark")
 
 TABLE_COLUMNS = {
@@ -381,13 +413,8 @@ def counted_up_to(activities: Any, as_of: Any) -> Any:
     return activities
 
 
-def run(data: Any, *, as_of: Any = None, engine: str = "pandas", substantive_words: int) -> Any:
-    """The student × activity facts of ``data`` (a ClassData) as a pandas frame.
-
-    ``as_of`` is the moment acknowledgement is counted up to: ``None`` for each activity's
-    class start, or one timestamp for all activities.
-    """
-    tables = to_engine(
+def _tables(data: Any, as_of: Any, engine: str) -> dict[str, Any]:
+    return to_engine(
         {
             "posts": data.posts,
             "people": data.people,
@@ -396,11 +423,56 @@ def run(data: Any, *, as_of: Any = None, engine: str = "pandas", substantive_wor
         },
         engine,
     )
-    native = student_activity(
+
+
+def run(data: Any, *, as_of: Any = None, engine: str = "pandas", substantive_words: int) -> Any:
+    """The student × activity facts of ``data`` (a ClassData) as a pandas frame.
+
+    ``as_of`` is the moment acknowledgement is counted up to: ``None`` for each activity's
+    class start, or one timestamp for all activities.
+    """
+    tables = _tables(data, as_of, engine)
+    return to_pandas(facts_of(tables, substantive_words=substantive_words))
+
+
+def facts_and_events(
+    data: Any, *, as_of: Any = None, engine: str = "pandas", substantive_words: int
+) -> tuple[Any, Any]:
+    """:func:`run`'s facts and the acknowledgement events (:func:`events_table`), as two
+    pandas frames; the events are worked out once, for both."""
+    return collect_facts_and_events(
+        _tables(data, as_of, engine), substantive_words=substantive_words
+    )
+
+
+def facts_of(tables: Mapping[str, Any], *, substantive_words: int, events: Any = None) -> Any:
+    """:func:`student_activity` of the native tables ``posts, people, activities,
+    reactions`` (``activities`` with ``as_of_at``)."""
+    return student_activity(
         tables["posts"],
         tables["people"],
         tables["activities"],
         tables["reactions"],
         substantive_words=substantive_words,
+        events=events,
     )
-    return to_pandas(native)
+
+
+def collect_facts_and_events(
+    tables: Mapping[str, Any], *, substantive_words: int
+) -> tuple[Any, Any]:
+    """The facts and the acknowledgement events of the native tables of :func:`facts_of`,
+    collected to pandas; the events are worked out once (:func:`materialised`) and read by
+    both."""
+    events = materialised(
+        events_table(
+            tables["posts"],
+            tables["people"],
+            tables["reactions"],
+            substantive_words=substantive_words,
+        )
+    )
+    facts = to_pandas(facts_of(tables, substantive_words=substantive_words, events=events))
+    events_frame = to_pandas(events)
+    release(events)
+    return facts, events_frame

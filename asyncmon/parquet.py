@@ -500,20 +500,8 @@ def parquet_metrics(
         [*CORE_COLUMNS["activities"], "as_of_at"]
     ]
     native = _native(folder, engine, {}, course_id, {"activities": activities})
-    words = thresholds.substantive_words
-    facts = _engine.to_pandas(
-        _engine.student_activity(
-            native["posts"],
-            native["people"],
-            native["activities"],
-            native["reactions"],
-            substantive_words=words,
-        )
-    )
-    events = _engine.to_pandas(
-        _engine.events_table(
-            native["posts"], native["people"], native["reactions"], substantive_words=words
-        )
+    facts, events = _engine.collect_facts_and_events(
+        native, substantive_words=thresholds.substantive_words
     )
     return _metric_tables(small, acknowledgement_table(facts, events, small), as_of, thresholds)
 

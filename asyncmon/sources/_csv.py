@@ -9,13 +9,12 @@ returned for the caller to reject the row and keep the others.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from .._gc import collection_paused
 from .._times import date_order_of
 from ..errors import SourceFileError
 from ..progress import progress
@@ -146,22 +145,9 @@ def read_table(
         raise SourceFileError(name, problems, code="ASYNC-E105")
     known = set(required) | set(optional)
     extra = [h for h in header if h and h not in known]
-    with _collection_paused():  # the records are let go of inside: little is left to scan
+    with collection_paused():  # the records are let go of inside: little is left to scan
         table = _columns(*_records(reader), header)
     return table, extra, delimiter
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a file's millions of strings are made (none
-    of them in a cycle): it would otherwise walk them again and again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _records(reader: Iterator[list[str]]) -> tuple[list[list[str]], dict[int, str]]:
