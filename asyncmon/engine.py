@@ -459,11 +459,18 @@ def facts_of(tables: Mapping[str, Any], *, substantive_words: int, events: Any =
 
 
 def collect_facts_and_events(
-    tables: Mapping[str, Any], *, substantive_words: int
+    tables: Mapping[str, Any], *, substantive_words: int, names: Mapping[str, Any] | None = None
 ) -> tuple[Any, Any]:
     """The facts and the acknowledgement events of the native tables of :func:`facts_of`,
     collected to pandas; the events are worked out once (:func:`materialised`) and read by
-    both."""
+    both.
+
+    ``names``: when the tables' ids are codes (:func:`asyncmon.parquet.read_parquet`'s
+    ``coded``), the native frames ``person_names`` (``course_id, person_id`` codes and
+    ``course, person`` ids) and ``activity_names`` (``course_id, activity_id``, ``course,
+    activity``) that give the results their ids back before they are collected; events
+    of an activity not in ``activity_names`` are left out (no student's row reads them).
+    """
     events = materialised(
         events_table(
             tables["posts"],
@@ -472,7 +479,41 @@ def collect_facts_and_events(
             substantive_words=substantive_words,
         )
     )
-    facts = to_pandas(facts_of(tables, substantive_words=substantive_words, events=events))
-    events_frame = to_pandas(events)
+    facts = facts_of(tables, substantive_words=substantive_words, events=events)
+    events_named = events
+    if names is not None:
+        facts = _named(facts, names, ["student_id"])
+        events_named = _named(events, names, ["student_id", "by"])
+    result = to_pandas(facts), to_pandas(events_named)
     release(events)
-    return facts, events_frame
+    return result
+
+
+def _named(native: Any, names: Mapping[str, Any], people: list[str]) -> Any:
+    """``native`` with the ids of its coded columns (``course_id``, ``activity_id`` and the
+    person columns ``people``) in place of their codes."""
+    frame = _lazy(native)
+    columns = frame.collect_schema().names()
+    persons = _lazy(names["person_names"])
+    for column in people:
+        frame = (
+            frame.join(
+                persons.select(
+                    "course_id", nw.col("person_id").alias(column), nw.col("person").alias("_id")
+                ),
+                on=["course_id", column],
+                how="inner",
+            )
+            .with_columns(nw.col("_id").alias(column))
+            .drop("_id")
+        )
+    activities = _lazy(names["activity_names"]).select(
+        "course_id",
+        "activity_id",
+        nw.col("course").alias("_course"),
+        nw.col("activity").alias("_activity"),
+    )
+    frame = frame.join(activities, on=["course_id", "activity_id"], how="inner").with_columns(
+        nw.col("_course").alias("course_id"), nw.col("_activity").alias("activity_id")
+    )
+    return nw.to_native(frame.select(columns))

@@ -50,8 +50,13 @@ CORE_COLUMNS: dict[str, list[str]] = {
     "activities": ["course_id", "activity_id", "due_at", "class_starts_at"],
     "reactions": _engine.TABLE_COLUMNS["reactions"],
 }
+#: The columns :func:`_native` codes (``coded``): every id the core joins or compares on.
+_ID_COLUMNS = frozenset(
+    ["course_id", "activity_id", "post_id", "parent_id", "author_id", "private_to", "person_id"]
+)
+_SEED = 20_251_130  # polars' hash seed for the codes (any fixed number)
 #: The small tables the metric tables name and plan with (read whole, with pandas).
-_SMALL = ("courses", "people", "activities", "plans", "outcomes")
+SMALL_TABLES = ("courses", "people", "activities", "plans", "outcomes")
 
 
 def _arrow() -> Any:
@@ -316,27 +321,38 @@ def _native(
     columns: Mapping[str, Sequence[str]],
     course_id: str | None,
     given: Mapping[str, pd.DataFrame],
+    coded: bool = False,
 ) -> dict[str, Any]:
     """The core's tables as frames of ``engine``: read from ``folder``, or converted from
-    the pandas frames ``given`` (on duckdb, all in one connection, so that they join)."""
+    the pandas frames ``given`` (on duckdb, all in one connection, so that they join).
+
+    ``coded`` (polars and duckdb): every id column (:data:`_ID_COLUMNS`) as a 64-bit code,
+    the engine's hash of the id (a null stays null), made as the table is read; joins on
+    codes take two thirds of the time of joins on text and a third less memory (at 1e7
+    posts on polars: 5 GB against 7.6). Two ids of one course share a code with a chance
+    of about n² / 2⁶⁵ for n ids (3e-10 for a course of 100,000 posts). :func:`_named`
+    gives the codes back their ids."""
     if engine not in _engine.ENGINES:
         raise ValueError(f"engine {engine!r} is not one of {', '.join(_engine.ENGINES)}")
     _arrow()
     wanted = {name: list(columns.get(name, CORE_COLUMNS[name])) for name in CORE_COLUMNS}
     if engine == "pandas":
         return {
-            name: given[name] if name in given else _read_pandas(folder, name, cols, course_id)
-            for name, cols in wanted.items()
+            **given,
+            **{
+                name: given[name] if name in given else _read_pandas(folder, name, cols, course_id)
+                for name, cols in wanted.items()
+            },
         }
     files = _post_files(folder)
     for name in ("people", "activities", "reactions"):
         if name not in given:
             _table_file(folder, name)
     if engine == "polars":
-        return _scan_polars(folder, wanted, files, course_id, given)
+        return _scan_polars(folder, wanted, files, course_id, given, coded)
     if engine == "pyspark":
         return _read_spark(folder, wanted, files, course_id, given)
-    return _scan_duckdb(folder, wanted, files, course_id, given)
+    return _scan_duckdb(folder, wanted, files, course_id, given, coded)
 
 
 def _scan_polars(
@@ -345,12 +361,22 @@ def _scan_polars(
     files: list[Path],
     course_id: str | None,
     given: Mapping[str, pd.DataFrame],
+    coded: bool,
 ) -> dict[str, Any]:
     import polars as pl
 
+    def codes(frame: Any) -> Any:
+        if not coded:
+            return frame
+        return frame.with_columns(
+            pl.when(pl.col(c).is_not_null()).then(pl.col(c).hash(_SEED)).alias(c)
+            for c in frame.collect_schema().names()
+            if c in _ID_COLUMNS
+        )
+
     def scan(name: str) -> Any:
         if name in given:
-            return pl.from_pandas(given[name]).lazy()
+            return codes(pl.from_pandas(given[name]).lazy()).collect().lazy()
         if name == "posts":
             if not files:
                 return pl.from_pandas(empty_table("posts")[wanted[name]]).lazy()
@@ -368,9 +394,9 @@ def _scan_polars(
         # read once, the needed columns only (never a body), and kept in memory: the core
         # reads each table several times, and a lazy scan would read the files again each
         # time (at 1e6 posts in 500 files: 18 s against 5 s)
-        return frame.select(wanted[name]).collect().lazy()
+        return codes(frame.select(wanted[name])).collect().lazy()
 
-    return {name: scan(name) for name in wanted}
+    return {name: scan(name) for name in [*wanted, *(n for n in given if n not in wanted)]}
 
 
 def _scan_duckdb(
@@ -379,6 +405,7 @@ def _scan_duckdb(
     files: list[Path],
     course_id: str | None,
     given: Mapping[str, pd.DataFrame],
+    coded: bool,
 ) -> dict[str, Any]:
     import duckdb
 
@@ -388,9 +415,23 @@ def _scan_duckdb(
     def quoted(path: Path) -> str:
         return "'" + str(path).replace("'", "''") + "'"
 
+    def selected(columns: Sequence[str]) -> str:
+        return ", ".join(
+            f'CASE WHEN "{c}" IS NULL THEN NULL ELSE hash("{c}") END AS "{c}"'
+            if coded and c in _ID_COLUMNS
+            else f'"{c}"'
+            for c in columns
+        )
+
     def scan(name: str) -> Any:
         if name in given:
-            return con.from_df(given[name])
+            if not coded:
+                return con.from_df(given[name])
+            con.register(f"given_{name}", given[name])
+            columns = selected(list(given[name].columns))
+            con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT {columns} FROM "given_{name}"')
+            con.unregister(f"given_{name}")
+            return con.table(name)
         if name == "posts":
             if not files:
                 return con.from_df(empty_table("posts")[wanted[name]])
@@ -403,14 +444,14 @@ def _scan_duckdb(
         have = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()]
         _check_columns(folder, name, have, wanted[name])
         where = "" if course_id is None else " WHERE course_id = " + _sql_text(course_id)
-        cols = ", ".join(f'"{c}"' for c in wanted[name])
+        cols = selected(wanted[name])
         # read once into a table of the connection, the needed columns only (never a
         # body): the core reads each table several times, and a view over the files
         # would read them again each time
         con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT {cols} FROM {source}{where}')
         return con.table(name)
 
-    return {name: scan(name) for name in wanted}
+    return {name: scan(name) for name in [*wanted, *(n for n in given if n not in wanted)]}
 
 
 def _read_spark(
@@ -495,15 +536,52 @@ def parquet_metrics(
     (525, 21)
     """
     folder = Path(folder)
-    small = load_parquet(folder, course_id=course_id, tables=_SMALL)
+    small = load_parquet(folder, course_id=course_id, tables=SMALL_TABLES)
+    facts, events = core_facts(
+        folder,
+        small,
+        engine=engine,
+        as_of=as_of,
+        course_id=course_id,
+        substantive_words=thresholds.substantive_words,
+    )
+    return _metric_tables(small, acknowledgement_table(facts, events, small), as_of, thresholds)
+
+
+def core_facts(
+    folder: Path,
+    small: ClassData,
+    *,
+    engine: str,
+    as_of: datetime | None,
+    course_id: str | None,
+    substantive_words: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The core's facts and acknowledgement events (:func:`asyncmon.engine.
+    collect_facts_and_events`) of a Parquet folder whose small tables are ``small``; on
+    polars and duckdb the ids are joined as codes (:func:`_native`) and named back before
+    the results are collected."""
     activities = _engine.counted_up_to(small.activities, as_of)[
         [*CORE_COLUMNS["activities"], "as_of_at"]
     ]
-    native = _native(folder, engine, {}, course_id, {"activities": activities})
-    facts, events = _engine.collect_facts_and_events(
-        native, substantive_words=thresholds.substantive_words
+    given = {"activities": activities}
+    coded = engine in ("polars", "duckdb")
+    if coded:
+        people, acts = small.people, small.activities
+        given["people"] = people[CORE_COLUMNS["people"]]
+        given["person_names"] = people[["course_id", "person_id"]].assign(
+            course=people["course_id"], person=people["person_id"]
+        )
+        given["activity_names"] = acts[["course_id", "activity_id"]].assign(
+            course=acts["course_id"], activity=acts["activity_id"]
+        )
+    native = _native(folder, engine, {}, course_id, given, coded=coded)
+    names: dict[str, Any] = {
+        k: native.pop(k) for k in ("person_names", "activity_names") if k in native
+    }
+    return _engine.collect_facts_and_events(
+        native, substantive_words=substantive_words, names=names or None
     )
-    return _metric_tables(small, acknowledgement_table(facts, events, small), as_of, thresholds)
 
 
 def metric_tables(

@@ -143,12 +143,14 @@ def verdicts(
     >>> v.loc[0, "verdict"], len(v.loc[0, "failed_checks"])
     ('homework', 4)
     """
-    plans = data.plans.set_index(["course_id", "activity_id"])
+    # one plan per activity (the table's key); a dict, as a lookup in the frame's index
+    # costs 70 µs, 3.5 s for the 50,000 activities of an institution
+    plans = data.plans.set_index(["course_id", "activity_id"]).to_dict("index")
     rows = []
     # every activity has a verdict; one with no students yet had nobody to monitor
     for c in _every_activity(data.activities, coverage_table).itertuples(index=False):
         key = (c.course_id, c.activity_id)
-        plan = plans.loc[key] if key in plans.index else None
+        plan = plans.get(key)
         failed = []
         monitored = bool(c.coverage_ok)
         if not monitored:

@@ -16,10 +16,12 @@ grouping of 2,000 student posts (resampled from the sample class) per installed 
 
 With ``--parquet`` it also writes the same institution as canonical Parquet
 (``asyncmon.parquet.write_parquet``: posts partitioned by course) and times, per engine,
-the raw read of the posts' core columns from it (collected) against the whole Parquet
-metric path (``asyncmon.parquet.parquet_metrics``: lazy scans on polars and duckdb, no post
-body read, then the same small pandas steps as a workspace's metrics). Each measurement
-runs in a fresh process, whose peak resident memory is printed.
+the raw read of the posts' core columns from it (collected) against the core of the
+Parquet path (``asyncmon.parquet.core_facts``: the posts and reactions read, no body; on
+polars and duckdb the ids coded; the facts and events worked out, named and collected)
+and the whole Parquet metric path (``asyncmon.parquet.parquet_metrics``: the core, then
+the same small pandas steps as a workspace's metrics). Each measurement runs in a fresh
+process, whose peak resident memory is printed.
 
 ``--engines pyspark`` (Parquet only, with ``--parquet``) runs the same core on Spark
 (``--spark-master``, default ``local[2]``): the session's start-up (a JVM) is timed apart,
@@ -49,7 +51,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from asyncmon import engine, load_sample  # noqa: E402
-from asyncmon.parquet import parquet_metrics, read_parquet, write_parquet  # noqa: E402
+from asyncmon.parquet import (  # noqa: E402
+    SMALL_TABLES,
+    core_facts,
+    load_parquet,
+    parquet_metrics,
+    read_parquet,
+    write_parquet,
+)
 from asyncmon.questions import available_methods, question_groups  # noqa: E402
 from asyncmon.tables import ClassData  # noqa: E402
 
@@ -359,28 +368,18 @@ def measure_spark(folder: Path, master: str, runs: int) -> tuple[float, float, f
 def _parquet_runs(
     folder: Path, name: str, runs: int, read_raw
 ) -> tuple[float, float, float, float]:
-    """``runs`` times: ``read_raw()``, the core on the folder's tables read by engine
-    ``name`` (collected to pandas), ``parquet_metrics``; their medians and peak MB."""
-    import narwhals as nw
-
+    """``runs`` times: ``read_raw()``; the core on the folder's tables read by engine
+    ``name`` (``core_facts``: posts and reactions read, ids coded on polars and duckdb,
+    facts and events worked out, named and collected to pandas; the small tables read
+    beforehand); ``parquet_metrics``, the whole path. Their medians and peak MB."""
+    small = load_parquet(folder, tables=SMALL_TABLES)
     reads, metrics, whole = [], [], []
     for _ in range(runs):
         began = time.perf_counter()
         read_raw()
         reads.append(time.perf_counter() - began)
         began = time.perf_counter()
-        tables = read_parquet(folder, engine=name)
-        activities = nw.from_native(tables["activities"]).with_columns(
-            as_of_at=nw.col("class_starts_at")
-        )
-        result = engine.student_activity(
-            tables["posts"],
-            tables["people"],
-            nw.to_native(activities),
-            tables["reactions"],
-            substantive_words=8,
-        )
-        engine.to_pandas(result)
+        core_facts(folder, small, engine=name, as_of=None, course_id=None, substantive_words=8)
         metrics.append(time.perf_counter() - began)
         began = time.perf_counter()
         parquet_metrics(folder, engine=name)

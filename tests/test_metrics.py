@@ -331,3 +331,56 @@ def test_rates_and_coverage_of_every_activity_at_once_match_one_by_one(which, re
         expected = reference[(row["course_id"], row["activity_id"])]
         got = {k: (None if pd.isna(row[k]) else row[k]) for k in expected}
         assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_two_courses_with_the_same_ids_from_parquet(data, tmp_path, engine):
+    # polars and duckdb join the ids as 64-bit codes and name them back at the end: a
+    # second course, C2, with every id of C1 (students, staff, activities, posts) but
+    # without the assistant's thumbs-up on Zoe's p2, must keep its own figures
+    from asyncmon.parquet import parquet_metrics, write_parquet
+
+    def both(frame):
+        return pd.concat([frame, frame.assign(course_id="C2")], ignore_index=True).astype(
+            {"course_id": "str"}
+        )
+
+    reactions = both(data.reactions)
+    reactions = reactions[~((reactions["course_id"] == "C2") & (reactions["post_id"] == "p2"))]
+    two = data.replace(
+        courses=both(data.courses),
+        people=both(data.people),
+        activities=both(data.activities),
+        posts=both(data.posts),
+        reactions=reactions.reset_index(drop=True),
+    )
+    write_parquet(two, tmp_path / "two")
+
+    def student(table, course, activity, student_id):
+        one = table[
+            (table["course_id"] == course)
+            & (table["activity_id"] == activity)
+            & (table["student_id"] == student_id)
+        ]
+        assert len(one) == 1
+        return one.iloc[0]
+
+    at_class = parquet_metrics(tmp_path / "two", engine=engine)["participation"]
+    assert len(at_class) == 2 * 4 * 3  # two courses of 4 students and 3 activities
+    # Zoe: acknowledged by the thumbs-up in C1 only (as in test_acknowledgement_as_of_...)
+    assert student(at_class, "C1", "a1", "12")["acknowledgement_kind"] == "reaction"
+    assert student(at_class, "C1", "a1", "12")["acknowledged_by"] == ["92"]
+    assert not student(at_class, "C2", "a1", "12")["acknowledged"]
+    assert student(at_class, "C2", "a1", "12")["acknowledged_by"] == []
+    for course in ("C1", "C2"):
+        omar = student(at_class, course, "a1", "13")
+        assert omar["acknowledged_by"] == ["91"] and omar["name"] == "Omar"
+    later = parquet_metrics(tmp_path / "two", engine=engine, as_of=datetime(2025, 4, 1, tzinfo=UTC))
+    for course in ("C1", "C2"):
+        assert student(later["participation"], course, "a1", "11")["acknowledged_by"] == [
+            "91",
+            "92",
+        ]
+    activities = later["activities"].set_index(["course_id", "activity_id"])
+    assert activities.loc[("C1", "a1"), "acknowledged"] == 3
+    assert activities.loc[("C2", "a1"), "acknowledged"] == 2  # Zoe not in C2
