@@ -352,7 +352,10 @@ def measure_spark(folder: Path, master: str, runs: int) -> tuple[float, float, f
     from asyncmon import spark
 
     began = time.perf_counter()
-    session = spark.session(master=master, config={"spark.ui.enabled": "false"})
+    # local mode runs the executors inside the driver JVM: its 1 GB default is too little
+    # for 1e7 posts
+    config = {"spark.ui.enabled": "false", "spark.driver.memory": "8g"}
+    session = spark.session(master=master, config=config)
     print(f"  (Spark session on {master} started in {time.perf_counter() - began:.1f} s)")
 
     def full_scan() -> None:
