@@ -69,3 +69,15 @@ def test_a_semicolon_file_from_a_spreadsheet_is_read_fast_and_right():
         text.encode(), "posts.csv", required=["course_id"], example="course_id,..."
     )
     assert delimiter == ";" and table == fast
+
+
+def test_the_header_is_read_from_the_first_record_alone():
+    from asyncmon.sources._csv import header_of
+
+    assert header_of(' Course_ID ;Post_ID;"Body\nText"\nC1;p1;x\n') == [
+        "course_id",
+        "post_id",
+        "body\ntext",
+    ]
+    assert header_of("a,b") == ["a", "b"]  # no line end at all
+    assert header_of("") == []

@@ -58,17 +58,29 @@ def decode(data: bytes, name: str) -> str:
 def delimiter_of(text: str) -> str:
     """``;`` when the header row is separated by semicolons and holds no comma (what
     spreadsheets write where the comma is the decimal mark), else ``,``."""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # not split: that copies the rest of the file
     return ";" if ";" in first and "," not in first else ","
 
 
 def header_of(text: str) -> list[str]:
     """The normalised header (stripped, lower-case) of CSV ``text``; empty if none."""
     try:
-        first = next(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)), [])
+        first = next(csv.reader(_lines(text), delimiter=delimiter_of(text)), [])
     except csv.Error:
         return []
     return [c.strip().lower() for c in first]
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text``'s lines, each with its ``\n``, made one at a time as the ``csv`` module asks
+    (a header needs the first few, not a copy of a 50 MB file)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 @dataclass(frozen=True)
