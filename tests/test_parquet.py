@@ -82,6 +82,17 @@ def test_metrics_from_parquet_equal_the_workspace_metrics(sample_ws, sample_dir,
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_one_course_from_parquet_is_that_course_of_the_whole(sample_ws, sample_dir, engine):
+    # the course is picked from the ids as text, before polars and duckdb code them
+    whole = metric_tables(sample_ws.load(), as_of=AS_OF)
+    got = parquet_metrics(sample_dir, engine=engine, as_of=AS_OF, course_id="HIS210")
+    for name in ("participation", "activities"):
+        expected = whole[name][whole[name]["course_id"] == "HIS210"].reset_index(drop=True)
+        assert len(expected) > 0
+        pd.testing.assert_frame_equal(got[name], expected, obj=name)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_metrics_of_the_other_class_from_parquet(other, tmp_path, engine):
     write_parquet(other, tmp_path)
     expected = metric_tables(other)
