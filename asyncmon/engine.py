@@ -282,9 +282,15 @@ def _acknowledgement_facts(events: nw.LazyFrame, activities: nw.LazyFrame) -> nw
 
 
 def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: int) -> Any:
-    """The acknowledgement events of :func:`acknowledgement_events` from native frames."""
+    """The acknowledgement events of :func:`acknowledgement_events` from native frames,
+    sorted."""
+    events = _events(posts, people, reactions, substantive_words=substantive_words)
+    return nw.to_native(events.sort("course_id", "activity_id", "student_id", "at", "by"))
+
+
+def _events(posts: Any, people: Any, reactions: Any, *, substantive_words: int) -> nw.LazyFrame:
     p, roles = _lazy(posts), _lazy(people).select("course_id", "person_id", "role")
-    events = acknowledgement_events(
+    return acknowledgement_events(
         _authored(p, roles),
         _parents(p, roles),
         roles,
@@ -292,7 +298,6 @@ def events_table(posts: Any, people: Any, reactions: Any, *, substantive_words: 
         _lazy(reactions),
         substantive_words=substantive_words,
     )
-    return nw.to_native(events.sort("course_id", "activity_id", "student_id", "at", "by"))
 
 
 def materialised(native: Any) -> Any:
@@ -471,12 +476,15 @@ def collect_facts_and_events(
     activity``) that give the results their ids back before they are collected; events
     of an activity not in ``activity_names`` are left out (no student's row reads them).
     """
+    # unsorted: nothing after reads them in order
     events = materialised(
-        events_table(
-            tables["posts"],
-            tables["people"],
-            tables["reactions"],
-            substantive_words=substantive_words,
+        nw.to_native(
+            _events(
+                tables["posts"],
+                tables["people"],
+                tables["reactions"],
+                substantive_words=substantive_words,
+            )
         )
     )
     facts = facts_of(tables, substantive_words=substantive_words, events=events)

@@ -337,13 +337,12 @@ def _native(
     _arrow()
     wanted = {name: list(columns.get(name, CORE_COLUMNS[name])) for name in CORE_COLUMNS}
     if engine == "pandas":
-        return {
-            **given,
-            **{
-                name: given[name] if name in given else _read_pandas(folder, name, cols, course_id)
-                for name, cols in wanted.items()
-            },
+        read = {
+            name: _read_pandas(folder, name, cols, course_id)
+            for name, cols in wanted.items()
+            if name not in given
         }
+        return {**given, **read}
     files = _post_files(folder)
     for name in ("people", "activities", "reactions"):
         if name not in given:
@@ -396,7 +395,7 @@ def _scan_polars(
         # time (at 1e6 posts in 500 files: 18 s against 5 s)
         return codes(frame.select(wanted[name])).collect().lazy()
 
-    return {name: scan(name) for name in [*wanted, *(n for n in given if n not in wanted)]}
+    return {name: scan(name) for name in {**wanted, **given}}
 
 
 def _scan_duckdb(
@@ -451,7 +450,7 @@ def _scan_duckdb(
         con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT {cols} FROM {source}{where}')
         return con.table(name)
 
-    return {name: scan(name) for name in [*wanted, *(n for n in given if n not in wanted)]}
+    return {name: scan(name) for name in {**wanted, **given}}
 
 
 def _read_spark(

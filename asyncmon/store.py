@@ -297,8 +297,9 @@ class Workspace:
         keys = list(zip(*(values[columns.index(k)] for k in key), strict=True))
         if not existing and len(set(keys)) == len(keys):
             # nothing of these courses stored yet and no key twice: every row is new
-            empty = con.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is None
-            first = name == "posts" and empty
+            first = (
+                name == "posts" and con.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is None
+            )
             if first:
                 con.execute("DROP INDEX IF EXISTS posts_activity")
             _insert(con, name, columns, rows)

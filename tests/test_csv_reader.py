@@ -23,7 +23,7 @@ PIECES = ["a", "b", " ", ",", ";", '"', '"', "\n", "\r", "\r\n", "\t", "é", "\x
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join), st.sampled_from([",", ";"]))
 def test_both_readers_agree_wherever_pyarrow_reads(body, delimiter):
-    fast = _arrow_columns(body, HEADER, delimiter)
+    fast = _arrow_columns(body.encode(), HEADER, delimiter)
     if fast is not None:
         assert fast == by_csv_module(body, delimiter)
 
@@ -36,7 +36,7 @@ def test_a_file_with_quoted_lines_blank_records_and_a_swallowed_row():
         'C1,p2,,"said ""hi"""\n'  # row 5
         'C1,p3,,"opened\nC1,p4,,closed?\n"\n'  # row 6 swallows what looks like a row
     )
-    fast = _arrow_columns(body, HEADER, ",")
+    fast = _arrow_columns(body.encode(), HEADER, ",")
     assert fast is not None and fast == by_csv_module(body)
     assert fast.rows == [2, 5, 6]
     assert fast.columns["body"] == [
@@ -51,7 +51,7 @@ def test_a_file_with_quoted_lines_blank_records_and_a_swallowed_row():
 
 def test_a_ragged_record_is_left_to_the_csv_module_and_named():
     text = "course_id,post_id,x,body\nC1,p1,,ok\nC1,p2,,too,many\n"
-    assert _arrow_columns(text.split("\n", 1)[1], HEADER, ",") is None
+    assert _arrow_columns(text.split("\n", 1)[1].encode(), HEADER, ",") is None
     table, _, _ = read_table(
         text.encode(), "posts.csv", required=["course_id"], example="course_id,..."
     )
@@ -62,7 +62,7 @@ def test_a_ragged_record_is_left_to_the_csv_module_and_named():
 def test_a_semicolon_file_from_a_spreadsheet_is_read_fast_and_right():
     text = 'course_id;post_id;;body\r\nC1;p1;;3,5 is a decimal\r\nC1;p2;;"a; b"\r\n'
     body = text.split("\r\n", 1)[1]
-    fast = _arrow_columns(body, HEADER, ";")
+    fast = _arrow_columns(body.encode(), HEADER, ";")
     assert fast is not None and fast == by_csv_module(body, ";")
     assert fast.columns["body"] == ["3,5 is a decimal", "a; b"]
     table, _, delimiter = read_table(
