@@ -278,7 +278,11 @@ def main() -> None:
     if args.speed_only:
         speed(not args.no_large)
         return
-    report("development activities (trained and tuned on)", _corpus.load_folder(_corpus.DEV))
+    report(
+        "development activities (trained and tuned on: their P and R are the classifier's on its"
+        " own training data; benchmarks/train_detector.py prints them leaving one activity out)",
+        _corpus.load_folder(_corpus.DEV),
+    )
     report("BLIND corpus (never tuned on)", _corpus.load_folder(_corpus.BLIND))
     print(
         "\nP/R: detection precision/recall (classifier; 'cue': cues alone). ARI: grouping "

@@ -10,17 +10,18 @@ sentence set (``benchmarks/data/question_eval.json``). Every student post is spl
 units as the product splits it; a unit is a positive when it overlaps a labelled
 question unit. The regularisation and the probability cut are chosen by leaving one
 development activity out at a time (a unit no cue fires on may need a higher
-probability), by F0.5 (precision weighs more than recall: a
-statement taken for a question can become the label of the main gap), with the logistics
+probability), as the most recall at a precision of at least 0.90 (:data:`PRECISION_FLOOR`;
+a statement taken for a question can become the label of the main gap), with the logistics
 and self-answer rules applied after the classifier as ``question_units`` applies them.
 The blind corpus (``benchmarks/blind/``) is never read here.
 
-Only the first fifteen development activities train it (:data:`TRAINED_ON`). Trained on
-all 27 (the twelve written later included), the classifier took more of the sample
-class's hedged statements for questions ("I never really realised that prokaryotes ...",
-probability 0.91, and "I was surprised to learn that ...", 0.78), and one of them became
-the label of the sample's main gap; so the twelve later activities are not trained on,
-and the benchmark's figures on them are the classifier's on activities it never saw.
+All 43 development activities train it. When only 27 existed, training on all of them
+made the classifier take the sample class's hedged statements for questions ("I never
+really realised that prokaryotes ...", probability 0.91), so only the first fifteen were
+used. Since the cues read questions asked inside a unit ("..., then why does ...") and the
+self-answer rule no longer takes a reason for asking ("Does the moon spin? because ...")
+for an answer, training on all of them keeps those statements out; the script prints the
+sample class's units that only the classifier keeps, for a reader to check.
 """
 
 from __future__ import annotations
@@ -44,27 +45,16 @@ from asyncmon.questions.detect import ruled_out  # noqa: E402
 OUT = ROOT / "asyncmon" / "questions" / "detector.npz"
 GRID_C = (0.3, 1.0, 3.0, 10.0)
 GRID_CUT = (0.3, 0.4, 0.5, 0.6)
-GRID_CUT_ALONE = (0.6, 0.7, 0.8, 0.9)  # for units no cue fires on
-#: The development activities the classifier is trained on (see above).
-TRAINED_ON = frozenset(
-    {
-        "acc101-wk4-accruals-depreciation",
-        "y8-space-seasons-moon-orbits",
-        "electric-circuits-series-parallel",
-        "geog-climate-change-y11",
-        "classical-vs-operant-conditioning",
-        "contract-formation-week3",
-        "derivatives-limit-definition-week4",
-        "french-passe-compose-weekend",
-        "genetics-mendelian-inheritance",
-        "german-cases-a2-week5",
-        "music-keys-scales-chords",
-        "networks-transport-layer-wk6",
-        "photosynthesis-respiration-y9",
-        "eng-dulce-et-decorum-y10",
-        "soc1001-wk3-socialisation-deviance",
-    }
-)
+# For units no cue fires on, the classifier alone decides: from 0.7 up. At 0.6, a statement
+# of the sample class that opens like a question ("What stood out to me is that ...",
+# 0.64) was kept, and a kept statement can become the label of the main gap.
+GRID_CUT_ALONE = (0.7, 0.8, 0.9)
+#: The precision, left one activity out, that the chosen cuts must keep: the goal is
+#: precision 0.85 on classes written apart from the code, and 0.05 is left as margin for
+#: classes less like the development ones than these are to each other. Above
+#: the floor the cuts give the most recall: a missed question is a student the teacher
+#: does not hear, and a statement taken for a question can become the main gap's label.
+PRECISION_FLOOR = 0.90
 
 
 def units_of(activity: _corpus.Activity) -> pd.DataFrame:
@@ -91,6 +81,23 @@ def units_of(activity: _corpus.Activity) -> pd.DataFrame:
     return frame
 
 
+def sample_class_units() -> pd.DataFrame:
+    """Every unit of the sample class's student posts (unlabelled: for reading)."""
+    from asyncmon.datasets import load_sample
+
+    data = load_sample()
+    students = set(data.people.loc[data.people["role"] == "student", "person_id"])
+    rows = []
+    for body in data.posts.loc[data.posts["author_id"].isin(students), "body"].dropna():
+        pieces = split_units(body)
+        for k, text in enumerate(pieces):
+            following = pieces[k + 1] if k + 1 < len(pieces) else None
+            rows.append({"text": text, "ruled_out": ruled_out(text, following)})
+    frame = pd.DataFrame(rows, columns=["text", "ruled_out"])
+    frame["cue"] = [detect_cue(t) is not None for t in frame["text"]]
+    return frame
+
+
 def matrix(frame: pd.DataFrame):
     texts = frame["text"].tolist()
     cues = [detect_cue(t) is not None for t in texts]
@@ -109,7 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     from scipy import sparse
 
-    activities = [a for a in _corpus.load_folder(_corpus.DEV) if a.name in TRAINED_ON]
+    activities = _corpus.load_folder(_corpus.DEV)
     extra = _corpus.load_sentence_set()
     frames = [units_of(a) for a in activities]
     matrices = [matrix(f) for f in frames]
@@ -138,7 +145,7 @@ def main() -> None:
             y = np.concatenate([f["y"] for i, f in enumerate(frames) if i != k] + [extra_y])
             probabilities.append(fit(x, y, c).predict_proba(matrices[k])[:, 1])
         for cut in GRID_CUT:
-            for cut_alone in (cut, *(g for g in GRID_CUT_ALONE if g > cut)):
+            for cut_alone in (g for g in GRID_CUT_ALONE if g >= cut):
                 kept = correct = found = wanted = 0
                 for k, frame in enumerate(frames):
                     cue = frame["cue"].to_numpy()
@@ -154,21 +161,31 @@ def main() -> None:
                     f"  C={c:<5} cut={cut:.2f} without a cue={cut_alone:.2f}  "
                     f"precision {precision:.3f}  recall {recall:.3f}"
                 )
-                # F0.5: precision weighs more than recall, because a statement taken for a
-                # question can become the label of the main gap, while a missed question
-                # costs one student in a count (seen on the sample class)
-                score = 1.25 * precision * recall / max(0.25 * precision + recall, 1e-9)
-                if best is None or score > best[0] + 1e-9:
+                # the most recall at a precision of PRECISION_FLOOR or more (ties: the
+                # more precise); below the floor, only F0.5 ranks the points
+                f_half = 1.25 * precision * recall / max(0.25 * precision + recall, 1e-9)
+                score = (
+                    precision >= PRECISION_FLOOR,
+                    recall if precision >= PRECISION_FLOOR else f_half,
+                    precision,
+                )
+                if best is None or score > best[0]:
                     best = (score, c, cut, cut_alone, precision, recall)
     _, c, cut, cut_alone, precision, recall = best
     print(
         f"chosen: C={c}, cut={cut}, without a cue {cut_alone} "
         f"(precision {precision:.3f}, recall {recall:.3f})"
     )
+    x = sparse.vstack([*matrices, extra_x])
+    y = np.concatenate([*(f["y"] for f in frames), extra_y])
+    model = fit(x, y, c)
+    print("the sample class's units only the classifier keeps (no cue fires on them):")
+    sample = sample_class_units()
+    p = model.predict_proba(matrix(sample))[:, 1]
+    alone = (p >= cut_alone) & ~sample["cue"].to_numpy() & ~sample["ruled_out"].to_numpy()
+    for text, probability in zip(sample["text"][alone], p[alone]):
+        print(f"  {probability:.2f}  {text[:100]}")
     if args.write:
-        x = sparse.vstack([*matrices, extra_x])
-        y = np.concatenate([*(f["y"] for f in frames), extra_y])
-        model = fit(x, y, c)
         np.savez_compressed(
             OUT,
             coef=model.coef_.ravel().astype(np.float32),

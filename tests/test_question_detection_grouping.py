@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from asyncmon.questions import available_methods, question_units, split_units
-from asyncmon.questions.detect import MAX_UNIT_CHARS
+from asyncmon.questions.detect import MAX_UNIT_CHARS, ruled_out
 from asyncmon.questions.group import (
     _cluster,
     _cut,
@@ -130,3 +130,32 @@ def test_logistics_and_self_answered_questions_are_not_units():
     )
     units = question_units(posts, detector="cues")
     assert list(zip(units["post_id"], units["unit_index"])) == [("p1", 1), ("p3", 0), ("p3", 1)]
+
+
+@pytest.mark.parametrize(
+    ("unit", "following", "expected"),
+    [
+        # a question-word question answered at once is rhetorical
+        ("Why is the sky blue?", "Because short wavelengths scatter more.", True),
+        # after a yes/no question, "because" gives the reason for asking
+        ("Does the moon spin?", "because we always see the same craters", False),
+        ("is it childrens' or children's??", "because children's looks right to me", False),
+        # a verdict answers any question
+        ("Is FPTP fair?", "Depends what you think an election is for.", True),
+        ("So is UDP useless?", "Not at all, DNS relies on it.", True),
+        ("Is A diagonalisable?", "yes, 2 distinct eigenvalues.", True),
+        # "no idea" is a doubt, not an answer
+        ("Is A diagonalisable?", "no idea tbh", False),
+        # logistics: marks, what is on the exam, calculators
+        ("does this count towards our grade or is it just practice", None, True),
+        ("is this going to be on the mock exam?", None, True),
+        ("can we use calculators for this or leave it as fractions?", None, True),
+        # the subject's own words that sound like logistics
+        ("after loads of heads surely tails is due?", None, False),
+        ("do we delete the revenue from the year we recorded it?", None, False),
+        ("why is it marked wrong when I put ga there?", None, False),
+        ("it looks good on paper but does it work?", None, False),
+    ],
+)
+def test_what_the_rules_rule_out(unit, following, expected):
+    assert ruled_out(unit, following) is expected

@@ -86,6 +86,15 @@ QUESTIONS = [
     ("why would peasants work for nothing", "question opening: why"),
     ("is it ok to use I in an essay", "question opening: is"),
     ("how does the cell know when to stop dividing", "question opening: how"),
+    # a question in a clause of its own, inside a statement
+    ("I got 64/56 for d at first, can a probability even be bigger than 1", "question clause: can"),
+    ("ok but if the current isnt used up then what is the bulb using", "question clause: what"),
+    (
+        "I divided by 2 at the start, is that allowed or does it change the answer",
+        "question clause: is",
+    ),
+    ("like is there an intuitive reason or do we just trust it", "question clause: is"),
+    ("so plants make glucose in the day - do plants respire at night too", "question clause: do"),
 ]
 NOT_QUESTIONS = [
     "I agree with Sam.",
@@ -101,6 +110,11 @@ NOT_QUESTIONS = [
     "Too much hedging makes a writer sound unsure.",
     "Curious to hear what others think.",
     "I'm not sure I agree with Sam about the treaty.",
+    # relative clauses and adverbs after a verb open no question
+    "The rate is constant, and was always the same in our runs.",
+    "I finally know which is which, which is nice.",
+    "This is the bit where it gets hard, but I managed.",
+    "Mitochondria make ATP, which is why cells need oxygen.",
     "",
 ]
 

@@ -228,6 +228,25 @@ _INTERROGATIVE = re.compile(
     rf"|{_AUX}\s+{_SUBJECT}\b)",
     re.IGNORECASE,
 )
+# A question asked inside a unit, in a clause of its own, without a question mark:
+# "... then what is the bulb using", "I got 64/56, can a probability be bigger than 1",
+# "is that allowed or does it change the answer", "like is there a reason". Only clauses
+# that open with why / how / what + verb or with a verb + its subject count: "which is",
+# "where it", "when it" open relative clauses, not questions.
+_CLAUSE_QUESTION = re.compile(
+    r"(?:[,;:(\u2013\u2014]\s*|\s-\s*|\b(?:so|but|then|or|like|and|though|also|because|cause|bc)\s+)"
+    r"(?:(?:so|but|then|like|and|ok|okay|though|actually|basically|also),?\s+)*"
+    r"(?P<cue>why\b"
+    r"|how\s+(?:do|does|did|is|are|was|were|can|could|would|should|will|much|many|come|long"
+    r"|often)\b"
+    r"|what\s+(?:is|are|was|were|does|do|did|can|should|would|even|actually|happens"
+    r"|exactly)\b"
+    r"|(?:is|are|was|were|does|do|did|can|could|should|would|will|isn't|isnt|doesn't|doesnt"
+    r"|wouldn't|wouldnt|shouldn't|shouldnt|can't|cant)\s+"
+    rf"(?:{_SUBJECT}\b|(?!(?:always|sometimes|perhaps|as|is|was|has|does|less|unless|thus|its"
+    r"|this|his)\b)\w{2,}s\b))",
+    re.IGNORECASE,
+)
 # Exclamations and rhetorical flourishes that carry a question mark or open like a
 # question without asking anything.
 _RHETORICAL = re.compile(
@@ -305,6 +324,9 @@ def detect_cue(unit: str) -> str | None:
     opening = _INTERROGATIVE.match(text)
     if opening:
         return "question opening: " + opening.group("cue").lower().split()[0]
+    clause = _CLAUSE_QUESTION.search(text)
+    if clause:
+        return "question clause: " + clause.group("cue").lower().split()[0]
     return None
 
 
@@ -449,16 +471,44 @@ def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> 
 # Questions about the course's logistics (deadlines, length, handing in, grading) are not
 # about the subject: they are not units (PRODUCT.md). Narrow on purpose: "on the exam"
 # can be a subject question ("how do I tell them apart on the exam?").
+# Words that are also the subject's own ("tails is due", "revenue is recorded", "looks
+# good on paper") count only in their logistics sense.
 _LOGISTICS = re.compile(
-    r"\b(?:due(?:\s+date)?|deadline|extension|word\s+(?:limit|count)|words?\s+(?:limit|max)"
+    r"\b(?:due\s+(?:date|on|by|at|before|tomorrow|tonight|today|next|this|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday)|(?:is|are|when's|whens)\s+(?:it|this|that|(?:the|our)\s+\w+)\s+due"
+    r"|deadline|extension|word\s+(?:limit|count)|words?\s+(?:limit|max)|\d+\s+words"
     r"|count\s+towards|hand(?:ed)?\s+in|submit(?:ted)?|submission|graded|grading|rubric"
-    r"|recorded|right\s+thread|on\s+paper|how\s+many\s+(?:words|replies|posts|sentences|pages)"
-    r"|(?:reply|respond)\s+to\s+(?:two|2|three|3)\s+(?:people|posts|classmates))\b",
+    r"|(?:lecture|lesson|class|session|seminar)s?\s+(?:be\s+|being\s+|get\s+)?recorded"
+    r"|recorded\s+(?:lecture|lesson|class|session|seminar)|right\s+thread|worksheet"
+    r"|(?:write|written|do|done|hand|handed|draw|drawn)\s+(?:it\s+)?on\s+paper"
+    r"|how\s+many\s+(?:words|replies|posts|sentences|pages)"
+    r"|(?:reply|respond)\s+to\s+(?:two|2|three|3)\s+(?:people|posts|classmates)"
+    r"|counts?\s+(?:as|for|towards)\s+(?:our\s+|the\s+|a\s+)?(?:homework|participation|marks?"
+    r"|grade)|participation\s+marks?"
+    r"|(?:going\s+to\s+be|gonna\s+be|be|being|get|gets)\s+marked(?!\s+(?:wrong|down|as|right"
+    r"|correct))"
+    r"|(?:is|will|are)\s+(?:this|that|it|these|those)\s+(?:going\s+to\s+be\s+|gonna\s+be\s+"
+    r"|be\s+)?(?:on|in)\s+the\s+(?:\w+\s+)?(?:test|exam|midterm|quiz|paper)"
+    r"|(?:in|use)\s+(?:our|my)\s+own\s+words|(?:use|using|allowed)\s+(?:a\s+|our\s+)?calculators?"
+    r"|screenshots?)\b",
     re.IGNORECASE,
 )
 # A question the writer answers at once is rhetorical: "Why does this matter? Because..."
+# So is one answered with a verdict: "Is FPTP fair? Depends what ...", "Does the distance
+# matter? Not really, ...", "Is A diagonalisable? yes, 2 distinct eigenvalues".
 _SELF_ANSWER = re.compile(
-    r"^(?:because|cause|'cause|bc|simple[:,]|easy[:,]|the answer is|answer:|well,? because)\b",
+    r"^(?:because|cause|'cause|bc|simple[:,]|easy[:,]|the answer is|answer:|a:|well,? because"
+    r"|(?:yes|yep|yup|no|nope)(?!\s+(?:idea|clue|wait|sorry|one|way))"
+    r"|not\s+(?:really|at\s+all|quite)|of\s+course|obviously|absolutely|definitely|hardly"
+    r"|it\s+depends|depends\s+(?:on|what)|i\s+doubt\s+it)\b",
+    re.IGNORECASE,
+)
+
+
+# A question opening with a question word (a yes/no question does not): "Why does this
+# matter?", "So what is the point?".
+_WH_QUESTION = re.compile(
+    r"^(?:(?:so|but|and|ok|okay|then|well),?\s+)*(?:why|what|how|who|where|when|which)\b",
     re.IGNORECASE,
 )
 
@@ -476,8 +526,10 @@ def ruled_out(unit: str, following: str | None = None) -> bool:
     """Whether a question-like unit is not a question unit by the definition.
 
     Three cases: a question about the course's logistics (not about the subject); a
-    question its writer answers at once (rhetorical); a statement of confidence without
-    a question mark ("I'm fairly convinced that ...": the writer does not doubt).
+    question its writer answers at once (rhetorical: a question-word question followed
+    by "because ...", or any question followed by "the answer is ..."); a statement of
+    confidence without a question mark ("I'm fairly convinced that ...": the writer does
+    not doubt). After a yes/no question, "because ..." is the writer's reason for asking.
 
     Parameters
     ----------
@@ -495,6 +547,10 @@ def ruled_out(unit: str, following: str | None = None) -> bool:
     True
     >>> ruled_out("Why is it a limit?", "I don't see it.")
     False
+    >>> ruled_out("Does the moon spin?", "because we always see the same craters")
+    False
+    >>> ruled_out("so after loads of heads surely tails is due?")
+    False
     >>> ruled_out("I'm fairly convinced that diffusion needs no energy.")
     True
     >>> ruled_out("I'm pretty sure diffusion needs no energy, right?")
@@ -504,7 +560,15 @@ def ruled_out(unit: str, following: str | None = None) -> bool:
         return True
     if "?" not in unit and _CONFIDENT.match(unit.strip()):
         return True
-    return following is not None and "?" in unit and bool(_SELF_ANSWER.match(following.strip()))
+    if following is None or "?" not in unit:
+        return False
+    answer = _SELF_ANSWER.match(following.strip())
+    if answer is None:
+        return False
+    # After a yes/no question, "because ..." gives the writer's reason for asking ("Does
+    # the moon spin? because we always see the same craters"), not an answer.
+    reason = answer.group(0).lower().startswith(("because", "cause", "'cause", "bc"))
+    return not reason or bool(_WH_QUESTION.match(unit.strip()))
 
 
 # "same", "+1", "this!!", "me too", "same question", "was wondering this too": a reply that
