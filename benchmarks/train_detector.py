@@ -72,9 +72,12 @@ def units_of(activity: _corpus.Activity) -> pd.DataFrame:
                     "start": start,
                     "end": end,
                     "ruled_out": ruled_out(text, following),
+                    "following": following,
                 }
             )
-    frame = pd.DataFrame(rows, columns=["post_id", "text", "start", "end", "ruled_out"])
+    frame = pd.DataFrame(
+        rows, columns=["post_id", "text", "start", "end", "ruled_out", "following"]
+    )
     frame["gold"] = _corpus.match_units(activity, frame)["gold"]
     frame["cue"] = [detect_cue(t) is not None for t in frame["text"]]
     frame["y"] = (frame["gold"] >= 0).astype(int)
@@ -92,8 +95,10 @@ def sample_class_units() -> pd.DataFrame:
         pieces = split_units(body)
         for k, text in enumerate(pieces):
             following = pieces[k + 1] if k + 1 < len(pieces) else None
-            rows.append({"text": text, "ruled_out": ruled_out(text, following)})
-    frame = pd.DataFrame(rows, columns=["text", "ruled_out"])
+            rows.append(
+                {"text": text, "ruled_out": ruled_out(text, following), "following": following}
+            )
+    frame = pd.DataFrame(rows, columns=["text", "ruled_out", "following"])
     frame["cue"] = [detect_cue(t) is not None for t in frame["text"]]
     return frame
 
@@ -101,7 +106,8 @@ def sample_class_units() -> pd.DataFrame:
 def matrix(frame: pd.DataFrame):
     texts = frame["text"].tolist()
     cues = [detect_cue(t) is not None for t in texts]
-    return classifier.features(texts, embed_texts(texts, method="minilm"), cues)
+    following = [f if isinstance(f, str) else None for f in frame["following"]]
+    return classifier.features(texts, embed_texts(texts, method="minilm"), cues, following)
 
 
 def fit(x, y, c: float):

@@ -159,3 +159,20 @@ def test_logistics_and_self_answered_questions_are_not_units():
 )
 def test_what_the_rules_rule_out(unit, following, expected):
     assert ruled_out(unit, following) is expected
+
+
+@needs_minilm
+def test_the_classifier_reads_what_follows_a_question():
+    bodies = [
+        # a post that only asks: a question, however short
+        "Why is the sky blue?",
+        # a question, then the writer's context: still a question
+        "Why is osmosis passive? My notes say it needs a membrane.",
+        # a question its writer answers in the next sentence: rhetorical
+        "Why does this matter? It shows the cell needs energy.",
+    ]
+    posts = pd.DataFrame(
+        {"post_id": ["p1", "p2", "p3"], "author_id": ["a", "b", "c"], "body": bodies}
+    )
+    units = question_units(posts, detector="classifier")
+    assert list(zip(units["post_id"], units["unit_index"])) == [("p1", 0), ("p2", 0)]

@@ -465,7 +465,12 @@ def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> 
         )
     texts = [p[2] for p in pieces]
     embeddings = embed_texts(texts, method=classifier.EMBEDDING_METHOD)
-    return list(classifier.probabilities(texts, embeddings, [p[3] is not None for p in pieces]))
+    following = [
+        after[2] if after[0] == unit[0] else None
+        for unit, after in zip(pieces, [*pieces[1:], (-1, 0, "", None)])
+    ]
+    cues = [p[3] is not None for p in pieces]
+    return list(classifier.probabilities(texts, embeddings, cues, following))
 
 
 # Questions about the course's logistics (deadlines, length, handing in, grading) are not
