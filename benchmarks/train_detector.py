@@ -105,7 +105,7 @@ def sample_class_units() -> pd.DataFrame:
 
 def matrix(frame: pd.DataFrame):
     texts = frame["text"].tolist()
-    cues = [detect_cue(t) is not None for t in texts]
+    cues = frame["cue"].tolist()
     following = [f if isinstance(f, str) else None for f in frame["following"]]
     return classifier.features(texts, embed_texts(texts, method="minilm"), cues, following)
 

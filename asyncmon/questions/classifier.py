@@ -79,11 +79,10 @@ def features(
     cues : sequence of bool
         Whether :func:`detect_cue` fires on each unit.
     following : sequence of str or None
-        The next unit of the same post, or ``None`` for a post's last unit.
+        The next unit of the same post (the next item of ``texts``), or ``None`` for a
+        post's last unit; whether a cue fires on it is read from ``cues``.
     """
     from scipy import sparse
-
-    from .detect import detect_cue
 
     flags = np.array(
         [
@@ -93,8 +92,9 @@ def features(
         dtype=np.float64,
     ).reshape(len(texts), 4)
     words = _hasher().transform([_with_first_words(t) for t in texts])
+    next_cues = [*cues[1:], False]
     after = np.array(
-        [[float(n is None), float(n is not None and detect_cue(n) is not None)] for n in following],
+        [[float(n is None), float(n is not None and c)] for n, c in zip(following, next_cues)],
         dtype=np.float64,
     ).reshape(len(texts), 2)
     next_words = _next_hasher().transform(
