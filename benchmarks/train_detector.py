@@ -57,14 +57,19 @@ GRID_CUT_ALONE = (0.7, 0.8, 0.9)
 PRECISION_FLOOR = 0.90
 
 
+def with_following(body: str) -> list[tuple[str, str | None]]:
+    """The units of a post as the product splits it, each with the next one (or None)."""
+    pieces = split_units(body)
+    return list(zip(pieces, [*pieces[1:], None]))
+
+
 def units_of(activity: _corpus.Activity) -> pd.DataFrame:
     """Every unit of the students' posts, labelled 1 when it is a question unit."""
     rows = []
     for post in activity.student_posts.itertuples():
-        pieces = split_units(post.body)
-        spans = _corpus.locate(post.body, pieces)
-        for k, (text, (start, end)) in enumerate(zip(pieces, spans)):
-            following = pieces[k + 1] if k + 1 < len(pieces) else None
+        units = with_following(post.body)
+        spans = _corpus.locate(post.body, [text for text, _ in units])
+        for (text, following), (start, end) in zip(units, spans):
             rows.append(
                 {
                     "post_id": post.post_id,
@@ -92,9 +97,7 @@ def sample_class_units() -> pd.DataFrame:
     students = set(data.people.loc[data.people["role"] == "student", "person_id"])
     rows = []
     for body in data.posts.loc[data.posts["author_id"].isin(students), "body"].dropna():
-        pieces = split_units(body)
-        for k, text in enumerate(pieces):
-            following = pieces[k + 1] if k + 1 < len(pieces) else None
+        for text, following in with_following(body):
             rows.append(
                 {"text": text, "ruled_out": ruled_out(text, following), "following": following}
             )

@@ -405,11 +405,14 @@ def question_units(posts: pd.DataFrame, *, detector: str = "auto") -> pd.DataFra
             continue
         for index, unit in enumerate(split_units(str(body))):
             pieces.append((position, index, unit, detect_cue(unit)))
-    scores = _classify(pieces, detector)
+    # the next unit of the same post, or None for a post's last unit
+    following = [
+        after[2] if after[0] == piece[0] else None
+        for piece, after in zip(pieces, [*pieces[1:], (-1, 0, "", None)])
+    ]
+    scores = _classify(pieces, following, detector)
     rows = []
-    for k, ((position, index, unit, cue), score) in enumerate(zip(pieces, scores)):
-        following = pieces[k + 1] if k + 1 < len(pieces) else None
-        after = following[2] if following is not None and following[0] == position else None
+    for (position, index, unit, cue), after, score in zip(pieces, following, scores):
         if ruled_out(unit, after):
             continue
         if score is None:
@@ -443,7 +446,9 @@ def _classifier_cut(cue: bool) -> float:
     return classifier.threshold(cue=cue)
 
 
-def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> list:
+def _classify(
+    pieces: list[tuple[int, int, str, str | None]], following: list[str | None], detector: str
+) -> list:
     """The classifier's probability per unit, or ``None`` per unit when cues decide."""
     from . import classifier
     from .embed import available_methods, embed_texts
@@ -465,10 +470,6 @@ def _classify(pieces: list[tuple[int, int, str, str | None]], detector: str) -> 
         )
     texts = [p[2] for p in pieces]
     embeddings = embed_texts(texts, method=classifier.EMBEDDING_METHOD)
-    following = [
-        after[2] if after[0] == unit[0] else None
-        for unit, after in zip(pieces, [*pieces[1:], (-1, 0, "", None)])
-    ]
     cues = [p[3] is not None for p in pieces]
     return list(classifier.probabilities(texts, embeddings, cues, following))
 
