@@ -487,6 +487,8 @@ def _metric_tables(args: argparse.Namespace) -> int:
     if args.data is not None:
         known = load_parquet(args.data, tables=("courses", "activities"))
         _check_chosen(args, known.courses, known.activities, args.data)
+        if args.engine == "pyspark" and args.out is not None:
+            return _spark_metric_tables(args)
         tables = parquet_metrics(
             args.data, engine=args.engine, as_of=args.as_of, course_id=args.course
         )
@@ -503,6 +505,26 @@ def _metric_tables(args: argparse.Namespace) -> int:
     files = write_metric_tables(tables, args.out)
     print(f"Wrote {len(files)} Parquet files in {args.out}:")
     print("\n".join(f"  {path.name}: {len(tables[path.stem])} rows" for path in files))
+    return 0
+
+
+def _spark_metric_tables(args: argparse.Namespace) -> int:
+    """``metrics --data DIR --engine pyspark --out OUT``: written by Spark itself, nothing
+    of the tables' size collected to this process."""
+    from .parquet import SMALL_TABLES, load_parquet
+    from .spark import write_spark_metric_tables
+
+    small = load_parquet(args.data, course_id=args.course, tables=SMALL_TABLES)
+    rows = write_spark_metric_tables(
+        args.data,
+        small,
+        args.out,
+        as_of=args.as_of,
+        course_id=args.course,
+        activity_id=args.activity,
+    )
+    print(f"Wrote {len(rows)} Parquet datasets (folders of parts, by Spark) in {args.out}:")
+    print("\n".join(f"  {name}.parquet/: {n} rows" for name, n in rows.items()))
     return 0
 
 

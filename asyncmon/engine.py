@@ -467,14 +467,28 @@ def collect_facts_and_events(
     tables: Mapping[str, Any], *, substantive_words: int, names: Mapping[str, Any] | None = None
 ) -> tuple[Any, Any]:
     """The facts and the acknowledgement events of the native tables of :func:`facts_of`,
-    collected to pandas; the events are worked out once (:func:`materialised`) and read by
-    both.
+    collected to pandas (:func:`native_facts_and_events`)."""
+    facts, events, held = native_facts_and_events(
+        tables, substantive_words=substantive_words, names=names
+    )
+    result = to_pandas(facts), to_pandas(events)
+    release(held)
+    return result
+
+
+def native_facts_and_events(
+    tables: Mapping[str, Any], *, substantive_words: int, names: Mapping[str, Any] | None = None
+) -> tuple[Any, Any, Any]:
+    """The facts and the acknowledgement events of the native tables of :func:`facts_of`,
+    still frames of their engine (nothing collected); the events are worked out once
+    (:func:`materialised`) and read by both. The third frame is what holds them:
+    :func:`release` it when both are read.
 
     ``names``: when the tables' ids are codes (:func:`asyncmon.parquet.read_parquet`'s
     ``coded``), the native frames ``person_names`` (``course_id, person_id`` codes and
     ``course, person`` ids) and ``activity_names`` (``course_id, activity_id``, ``course,
-    activity``) that give the results their ids back before they are collected; events
-    of an activity not in ``activity_names`` are left out (no student's row reads them).
+    activity``) that give the results their ids back; events of an activity not in
+    ``activity_names`` are left out (no student's row reads them).
     """
     # unsorted: nothing after reads them in order
     events = materialised(
@@ -488,13 +502,10 @@ def collect_facts_and_events(
         )
     )
     facts = facts_of(tables, substantive_words=substantive_words, events=events)
-    events_named = events
-    if names is not None:
-        facts = _named(facts, names, ["student_id"])
-        events_named = _named(events, names, ["student_id", "by"])
-    result = to_pandas(facts), to_pandas(events_named)
-    release(events)
-    return result
+    if names is None:
+        return facts, events, events
+    named = _named(facts, names, ["student_id"]), _named(events, names, ["student_id", "by"])
+    return *named, events
 
 
 def _named(native: Any, names: Mapping[str, Any], people: list[str]) -> Any:

@@ -509,7 +509,9 @@ def parquet_metrics(
         A folder in the layout of this module.
     engine : {'pandas', 'polars', 'duckdb', 'pyspark'}, default 'pandas'
         Where the core runs; ``pyspark`` in the active Spark session, or a new one on
-        ``local[2]`` (:func:`asyncmon.spark.session`), the results collected to pandas.
+        ``local[2]`` (:func:`asyncmon.spark.session`), each course's last steps in a Spark
+        task of their own, the tables collected to pandas at the end
+        (:func:`asyncmon.spark.write_spark_metric_tables` writes them without collecting).
     as_of : datetime, optional
         Acknowledgement counted up to this moment (default: each class start).
     thresholds : Thresholds
@@ -536,6 +538,12 @@ def parquet_metrics(
     """
     folder = Path(folder)
     small = load_parquet(folder, course_id=course_id, tables=SMALL_TABLES)
+    if engine == "pyspark":  # every step in Spark, each course's last steps in one task
+        from .spark import spark_metric_tables
+
+        return spark_metric_tables(
+            folder, small, as_of=as_of, thresholds=thresholds, course_id=course_id
+        )
     facts, events = core_facts(
         folder,
         small,
@@ -560,6 +568,18 @@ def core_facts(
     collect_facts_and_events`) of a Parquet folder whose small tables are ``small``; on
     polars and duckdb the ids are joined as codes (:func:`_native`) and named back before
     the results are collected."""
+    native, names = core_tables(folder, small, engine=engine, as_of=as_of, course_id=course_id)
+    return _engine.collect_facts_and_events(
+        native, substantive_words=substantive_words, names=names
+    )
+
+
+def core_tables(
+    folder: Path, small: ClassData, *, engine: str, as_of: datetime | None, course_id: str | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The core's four tables of a Parquet folder as frames of ``engine`` (posts and
+    reactions read from the folder, people and activities from ``small``), and on polars
+    and duckdb, whose ids are codes, the frames that name them back (else ``None``)."""
     activities = _engine.counted_up_to(small.activities, as_of)[
         [*CORE_COLUMNS["activities"], "as_of_at"]
     ]
@@ -578,9 +598,7 @@ def core_facts(
     names: dict[str, Any] = {
         k: native.pop(k) for k in ("person_names", "activity_names") if k in native
     }
-    return _engine.collect_facts_and_events(
-        native, substantive_words=substantive_words, names=names or None
-    )
+    return native, names or None
 
 
 def metric_tables(

@@ -4,7 +4,9 @@ activity in parallel, one Spark task per activity.
 Nothing here is a second implementation. :func:`asyncmon.engine.student_activity` runs on
 Spark DataFrames as it does on polars or duckdb frames (``engine="pyspark"``), and
 :func:`question_groups_spark` calls :func:`asyncmon.questions.question_groups` inside the
-executors on each activity's posts. Results are collected to pandas at the end only.
+executors on each activity's posts. The metric tables' last steps (names, rates,
+coverage, verdicts) run per course in Spark tasks too (:func:`write_spark_metric_tables`):
+the driver reads only the small tables (people, activities, plans).
 
 Spark needs pyspark (``pip install 'asyncmon[spark]'``) and a Java runtime (17 or later;
 ``make`` installs Debian's ``openjdk-17-jre-headless`` under CI). A session is started
@@ -18,16 +20,27 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from . import engine as _engine
 from .errors import AsyncmonError
-from .tables import SCHEMAS
+from .tables import SCHEMAS, ClassData
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
-__all__ = ["DEFAULT_MASTER", "question_groups_spark", "read_parquet_spark", "session"]
+__all__ = [
+    "DEFAULT_MASTER",
+    "question_groups_spark",
+    "read_parquet_spark",
+    "session",
+    "spark_metric_tables",
+    "write_spark_metric_tables",
+]
 
 #: The Spark master used when no session is active: two local cores.
 DEFAULT_MASTER = "local[2]"
@@ -155,6 +168,254 @@ def read_parquet_spark(
     if course_id is not None:
         frame = frame.filter(frame["course_id"] == course_id)
     return frame.select(*columns)
+
+
+#: The kind of each column of the metric tables (:func:`asyncmon.parquet.parquet_metrics`),
+#: in their order: what Spark is told the per-course tasks return, and how the
+#: collected columns are given their pandas dtypes back.
+METRIC_COLUMNS: dict[str, dict[str, str]] = {
+    "participation": {
+        **dict.fromkeys(("course_id", "activity_id", "student_id", "name", "status"), "text"),
+        "first_post_at": "time",
+        **dict.fromkeys(("posts", "replies_to_peers", "replies_received_from_peers"), "count"),
+        "words": "count",
+        "acknowledged": "bool",
+        "acknowledged_at": "time",
+        "acknowledged_before_class": "bool",
+        "acknowledged_by": "list",
+        "acknowledgement_kind": "text",
+        "time_known": "bool",
+        "hours_to_acknowledgement": "float",
+    },
+    "activities": {
+        **dict.fromkeys(("course_id", "activity_id", "title"), "text"),
+        **dict.fromkeys(("due_at", "class_starts_at"), "time"),
+        **dict.fromkeys(
+            ("students", "participating", "on_time", "late", "after_class", "missing"), "count"
+        ),
+        "participation_rate": "float",
+        **dict.fromkeys(("participating_before_class", "acknowledged_before_class"), "count"),
+        "coverage_before_class": "float",
+        **dict.fromkeys(("participating_as_of", "acknowledged"), "count"),
+        "coverage": "float",
+        "median_hours_to_acknowledgement": "float",
+        **dict.fromkeys(("substantive_comments_before_class", "unknown_time"), "count"),
+        **dict.fromkeys(("planning_hours", "planning_hours_left"), "float"),
+        **dict.fromkeys(("planning_warning", "verdict"), "text"),
+        "failed_checks": "list",
+    },
+}
+
+
+def _metric_schema(name: str) -> Any:
+    """The Spark schema of metric table ``name``, with ``_row`` (its order in its course)."""
+    from pyspark.sql import types as T
+
+    kinds = {
+        "text": T.StringType(),
+        "time": T.TimestampType(),
+        "count": T.LongType(),
+        "bool": T.BooleanType(),
+        "float": T.DoubleType(),
+        "list": T.ArrayType(T.StringType()),
+    }
+    fields = [T.StructField(c, kinds[k], True) for c, k in METRIC_COLUMNS[name].items()]
+    return T.StructType([*fields, T.StructField("_row", T.LongType(), False)])
+
+
+def spark_metric_tables(
+    folder: str | Path,
+    small: ClassData,
+    *,
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    course_id: str | None = None,
+    activity_id: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`asyncmon.parquet.parquet_metrics` on Spark, collected to pandas: see
+    :func:`write_spark_metric_tables` for what runs where. ``small`` is the folder's small
+    tables (``load_parquet(folder, tables=SMALL_TABLES)``)."""
+    with _metric_frames(folder, small, as_of, thresholds, course_id, activity_id) as frames:
+        return {name: _collected(name, frame) for name, frame in frames.items()}
+
+
+def write_spark_metric_tables(
+    folder: str | Path,
+    small: ClassData,
+    out: str | Path,
+    *,
+    as_of: datetime | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    course_id: str | None = None,
+    activity_id: str | None = None,
+) -> dict[str, int]:
+    """Write the metric tables of a Parquet folder from Spark itself, collecting nothing
+    of their size to the driver: ``OUT/participation.parquet/`` and
+    ``OUT/activities.parquet/``, each a folder of Parquet parts (Spark's own writer, so
+    ``out`` may be any path Spark writes to), in the order the other engines write.
+
+    The core runs on Spark DataFrames; then each course's last steps (names, rates,
+    coverage, planning, verdicts: the pandas functions the other engines use) run in one
+    Spark task per course (``groupBy(course_id).cogroup(...).applyInPandas``) on that
+    course's facts and acknowledgement events, with its small tables (people,
+    activities, plans: the only tables the driver reads). Returns the rows written per
+    table (from the files' metadata).
+    """
+    from ._paths import output_folder
+
+    target = str(out) if "://" in str(out) else str(output_folder(out))
+    with _metric_frames(folder, small, as_of, thresholds, course_id, activity_id) as frames:
+        spark = session()
+        # times as Parquet's UTC microseconds (Spark's default, INT96, reads back naive)
+        spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        rows = {}
+        for name, frame in frames.items():
+            path = f"{target}/{name}.parquet"
+            if Path(path).is_file():  # written by another engine before
+                Path(path).unlink()
+            frame.write.mode("overwrite").parquet(path)
+            rows[name] = _rows_written(path)
+        return rows
+
+
+def _rows_written(path: str) -> int:
+    try:
+        import pyarrow.dataset as ds
+
+        return int(ds.dataset(path, format="parquet").count_rows())
+    except (OSError, ValueError):  # a path only Spark reaches (e.g. hdfs://)
+        spark = session()
+        return int(spark.read.parquet(path).count())
+
+
+@contextmanager
+def _metric_frames(
+    folder: str | Path,
+    small: ClassData,
+    as_of: datetime | None,
+    thresholds: Thresholds,
+    course_id: str | None,
+    activity_id: str | None,
+) -> Iterator[dict[str, Any]]:
+    """The metric tables as Spark DataFrames, sorted as on the other engines (by course,
+    then in each course's own order), their inputs cached while they are used."""
+    from .parquet import core_tables
+
+    native, _ = core_tables(Path(folder), small, engine="pyspark", as_of=as_of, course_id=course_id)
+    facts, events, held = _engine.native_facts_and_events(
+        native, substantive_words=thresholds.substantive_words
+    )
+    facts = facts.cache()
+    try:
+        frames = {}
+        for name in METRIC_COLUMNS:
+            frame = (
+                facts.groupBy("course_id")
+                .cogroup(events.groupBy("course_id"))
+                .applyInPandas(_course_task(name, small, as_of, thresholds), _metric_schema(name))
+            )
+            alone = _without_students(name, small, facts, events, as_of, thresholds)
+            frame = frame.unionByName(alone)
+            if activity_id is not None:
+                frame = frame.filter(frame["activity_id"] == activity_id)
+            frames[name] = frame.orderBy("course_id", "_row").drop("_row")
+        yield frames
+    finally:
+        facts.unpersist()
+        _engine.release(held)
+
+
+def _course_task(
+    name: str, small: ClassData, as_of: datetime | None, thresholds: Thresholds
+) -> Any:
+    def task(key: tuple, facts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+        # one course, in an executor
+        if facts.empty:
+            return pd.DataFrame(columns=[*METRIC_COLUMNS[name], "_row"])
+        course = small.for_course(key[0])
+        return _course_table(name, course, facts, events, as_of, thresholds)
+
+    return task
+
+
+def _course_table(
+    name: str,
+    course: ClassData,
+    facts: pd.DataFrame,
+    events: pd.DataFrame,
+    as_of: datetime | None,
+    thresholds: Thresholds,
+) -> pd.DataFrame:
+    """Metric table ``name`` of one course from its facts and events, as on one machine."""
+    from .coverage import acknowledgement_table
+    from .parquet import _metric_tables
+
+    facts, events = _engine.to_pandas(facts), _engine.to_pandas(events)
+    table = acknowledgement_table(facts, events, course)
+    result = _metric_tables(course, table, as_of, thresholds)[name]
+    return result.assign(_row=range(len(result)))
+
+
+def _without_students(
+    name: str,
+    small: ClassData,
+    facts: Any,
+    events: Any,
+    as_of: datetime | None,
+    thresholds: Thresholds,
+) -> Any:
+    """The rows of the courses that have no facts (no student on their roster: their
+    activities still have a row), worked out on the driver; small by nature."""
+    spark = session()
+    schema = _metric_schema(name)
+    have = {row[0] for row in facts.select("course_id").distinct().collect()}
+    no_facts, no_events = _engine.to_pandas(facts.limit(0)), _engine.to_pandas(events.limit(0))
+    parts = [
+        _course_table(name, small.for_course(c), no_facts, no_events, as_of, thresholds)
+        for c in sorted(set(small.activities["course_id"]) - have)
+    ]
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if rows.empty:
+        return spark.createDataFrame([], schema)
+    return spark.createDataFrame(_for_spark(name, rows), schema)
+
+
+def _for_spark(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A metric table built on the driver, in the types of its Spark schema."""
+    out = {}
+    for column, kind in {**METRIC_COLUMNS[name], "_row": "count"}.items():
+        values = frame[column]
+        if kind == "text":
+            values = values.astype(object).where(values.notna(), None)
+        elif kind == "list":
+            values = values.map(list)
+        elif kind == "float":
+            values = values.astype("float64")
+        out[column] = values
+    return pd.DataFrame(out)
+
+
+def _collected(name: str, frame: Any) -> pd.DataFrame:
+    """A Spark metric table collected, with the dtypes the other engines give it."""
+    result = frame.toPandas()
+    for column, kind in METRIC_COLUMNS[name].items():
+        values = result[column]
+        if kind == "time":
+            values = pd.to_datetime(values)
+            if values.dt.tz is None:  # Spark's times: naive, in its UTC session
+                values = values.dt.tz_localize("UTC")
+            result[column] = values.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+        elif kind == "text":
+            result[column] = values.astype("str")
+        elif kind == "count":
+            result[column] = values.astype("int64")
+        elif kind == "bool":
+            result[column] = values.astype(bool)
+        elif kind == "float":
+            result[column] = values.astype("float64")
+        else:
+            result[column] = [list(v) for v in values]
+    return result.reset_index(drop=True)
 
 
 def question_groups_spark(

@@ -83,6 +83,60 @@ def test_metrics_out_of_the_sample_with_spark_writes_the_pandas_tables(
     assert expected["participation"]["acknowledged"].any()
 
 
+def test_spark_writes_the_tables_without_collecting_them_to_the_driver(
+    spark, sample, sample_dir, tmp_path, monkeypatch
+):
+    """Each course's last steps run in a Spark task: what reaches this process is at most
+    one row per course (which courses have students), never the tables."""
+    from asyncmon.parquet import SMALL_TABLES, load_parquet
+    from asyncmon.spark import write_spark_metric_tables
+
+    DataFrame = type(spark.range(1))  # the session's own class (pyspark.sql.classic)
+    collected = []
+    to_pandas, collect = DataFrame.toPandas, DataFrame.collect
+
+    def counted(method):
+        def run(self):
+            result = method(self)
+            collected.append(len(result))
+            return result
+
+        return run
+
+    monkeypatch.setattr(DataFrame, "toPandas", counted(to_pandas))
+    monkeypatch.setattr(DataFrame, "collect", counted(collect))
+    small = load_parquet(sample_dir, tables=SMALL_TABLES)
+    rows = write_spark_metric_tables(sample_dir, small, tmp_path / "out", as_of=AS_OF)
+    monkeypatch.undo()
+    expected = metric_tables(sample, as_of=AS_OF)
+    assert rows == {name: len(table) for name, table in expected.items()}
+    assert rows["participation"] > 100
+    assert max(collected) <= sample.courses["course_id"].nunique()
+    for name in ("participation", "activities"):
+        want = tmp_path / f"expected-{name}.parquet"
+        expected[name].reset_index(drop=True).to_parquet(want, index=False)
+        _equal(pd.read_parquet(tmp_path / "out" / f"{name}.parquet"), pd.read_parquet(want), name)
+
+
+def test_a_course_without_students_keeps_its_activities_on_spark(spark, sample, tmp_path):
+    """A course whose roster has no student has no facts for Spark's per-course tasks: its
+    activities still get their rows (0 students), as on pandas."""
+    courses = sorted(sample.courses["course_id"])
+    assert len(courses) >= 2
+    alone = courses[0]
+    people = sample.people
+    gone = (people["course_id"] == alone) & (people["role"] == "student")
+    data = sample.replace(people=people[~gone].reset_index(drop=True))
+    write_parquet(data, tmp_path)
+    expected = metric_tables(data)
+    got = parquet_metrics(tmp_path, engine="pyspark")
+    activities = expected["activities"]
+    assert (activities.loc[activities["course_id"] == alone, "students"] == 0).all()
+    assert (activities["course_id"] == alone).sum() == (data.activities["course_id"] == alone).sum()
+    for name in ("participation", "activities"):
+        _equal(got[name], expected[name], name)
+
+
 def test_the_library_functions_accept_the_pyspark_engine(spark, other):
     """``engine.run`` on Spark frames made from the class in memory."""
     _equal(
