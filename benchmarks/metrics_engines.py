@@ -26,8 +26,10 @@ process, whose peak resident memory is printed.
 ``--engines pyspark`` (Parquet only, with ``--parquet``) runs the same core on Spark
 (``--spark-master``, default ``local[2]``): the session's start-up (a JVM) is timed apart,
 the raw read is Spark reading the posts' core columns from the folder (a full scan into
-Spark's no-op sink), and the peak memory printed is the Python driver's only (the JVM's is
-not counted).
+Spark's no-op sink), the whole path is Spark writing the metric tables itself
+(``asyncmon.spark.write_spark_metric_tables``: each course's last steps in a Spark task,
+nothing of the tables' size collected), and the peak memory printed is the Python
+driver's only (the JVM's is not counted).
 
 This is a script, not a test: it prints figures and asserts nothing.
 """
@@ -362,19 +364,26 @@ def measure_spark(folder: Path, master: str, runs: int) -> tuple[float, float, f
         posts = read_parquet(folder, engine="pyspark")["posts"]
         posts.write.format("noop").mode("overwrite").save()
 
+    def written() -> None:  # what metrics --data --engine pyspark --out does
+        with tempfile.TemporaryDirectory() as out:
+            small = load_parquet(folder, tables=SMALL_TABLES)
+            spark.write_spark_metric_tables(folder, small, Path(out) / "metrics")
+
     try:
-        return _parquet_runs(folder, "pyspark", runs, full_scan)
+        return _parquet_runs(folder, "pyspark", runs, full_scan, written)
     finally:
         session.stop()
 
 
 def _parquet_runs(
-    folder: Path, name: str, runs: int, read_raw
+    folder: Path, name: str, runs: int, read_raw, whole_path=None
 ) -> tuple[float, float, float, float]:
     """``runs`` times: ``read_raw()``; the core on the folder's tables read by engine
     ``name`` (``core_facts``: posts and reactions read, ids coded on polars and duckdb,
     facts and events worked out, named and collected to pandas; the small tables read
-    beforehand); ``parquet_metrics``, the whole path. Their medians and peak MB."""
+    beforehand); the whole path, ``whole_path()`` or by default ``parquet_metrics``
+    (on Spark: the tables written by Spark, ``metrics --data --out``). Their medians and
+    peak MB."""
     small = load_parquet(folder, tables=SMALL_TABLES)
     reads, metrics, whole = [], [], []
     for _ in range(runs):
@@ -385,7 +394,10 @@ def _parquet_runs(
         core_facts(folder, small, engine=name, as_of=None, course_id=None, substantive_words=8)
         metrics.append(time.perf_counter() - began)
         began = time.perf_counter()
-        parquet_metrics(folder, engine=name)
+        if whole_path is None:
+            parquet_metrics(folder, engine=name)
+        else:
+            whole_path()
         whole.append(time.perf_counter() - began)
     medians = (statistics.median(reads), statistics.median(metrics), statistics.median(whole))
     return (*medians, _peak_mb())

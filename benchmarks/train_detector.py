@@ -15,7 +15,7 @@ a statement taken for a question can become the label of the main gap), with the
 and self-answer rules applied after the classifier as ``question_units`` applies them.
 The blind corpus (``benchmarks/blind/``) is never read here.
 
-All 43 development activities train it. When only 27 existed, training on all of them
+All 51 development activities train it. When only 27 existed, training on all of them
 made the classifier take the sample class's hedged statements for questions ("I never
 really realised that prokaryotes ...", probability 0.91), so only the first fifteen were
 used. Since the cues read questions asked inside a unit ("..., then why does ...") and the
