@@ -306,6 +306,7 @@ def _metric_frames(
         native, substantive_words=thresholds.substantive_words
     )
     facts = facts.cache()
+    held_too = [facts]
     try:
         frames = {}
         for name in METRIC_COLUMNS:
@@ -318,10 +319,13 @@ def _metric_frames(
             frame = frame.unionByName(alone)
             if activity_id is not None:
                 frame = frame.filter(frame["activity_id"] == activity_id)
-            frames[name] = frame.orderBy("course_id", "_row").drop("_row")
+            # cached: sorting samples its input first, which would run the tasks twice
+            held_too.append(frame.cache())
+            frames[name] = held_too[-1].orderBy("course_id", "_row").drop("_row")
         yield frames
     finally:
-        facts.unpersist()
+        for frame in held_too:
+            frame.unpersist()
         _engine.release(held)
 
 
@@ -352,7 +356,7 @@ def _course_table(
 
     facts, events = _engine.to_pandas(facts), _engine.to_pandas(events)
     table = acknowledgement_table(facts, events, course)
-    result = _metric_tables(course, table, as_of, thresholds)[name]
+    result = _metric_tables(course, table, as_of, thresholds, names=[name])[name]
     return result.assign(_row=range(len(result)))
 
 

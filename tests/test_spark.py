@@ -118,6 +118,27 @@ def test_spark_writes_the_tables_without_collecting_them_to_the_driver(
         _equal(pd.read_parquet(tmp_path / "out" / f"{name}.parquet"), pd.read_parquet(want), name)
 
 
+def test_metrics_out_with_spark_for_one_course_and_activity_equals_pandas(
+    spark, sample, sample_dir, tmp_path
+):
+    course = sorted(sample.activities["course_id"])[-1]
+    activity = sample.activities.loc[sample.activities["course_id"] == course, "activity_id"]
+    activity = sorted(activity)[1]
+    chosen = ["--course", course, "--activity", activity]
+    outs = {}
+    for engine in ("pandas", "pyspark"):
+        outs[engine] = tmp_path / engine
+        args = ["metrics", "--data", str(sample_dir), "--engine", engine, "--out"]
+        assert main([*args, str(outs[engine]), *chosen]) == 0
+    for name in ("participation", "activities"):
+        expected = pd.read_parquet(outs["pandas"] / f"{name}.parquet")
+        got = pd.read_parquet(outs["pyspark"] / f"{name}.parquet")
+        assert len(expected) > 0
+        assert set(expected["course_id"]) == {course}
+        assert set(expected["activity_id"]) == {activity}
+        _equal(got, expected, name)
+
+
 def test_a_course_without_students_keeps_its_activities_on_spark(spark, sample, tmp_path):
     """A course whose roster has no student has no facts for Spark's per-course tasks: its
     activities still get their rows (0 students), as on pandas."""
