@@ -636,12 +636,15 @@ def _metric_tables(
 
 def write_metric_tables(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
     """Write metric tables as ``<name>.parquet`` in ``folder`` (made if missing); lists
-    (``acknowledged_by``, ``failed_checks``) stay lists of strings."""
+    (``acknowledged_by``, ``failed_checks``) stay lists of strings. A table Spark wrote
+    there before (a folder of parts) is replaced."""
     out = output_folder(folder)
     written = []
     for name, frame in tables.items():
         path = out / f"{name}.parquet"
         try:
+            if path.is_dir():  # Spark's dataset of the same table
+                shutil.rmtree(path)
             frame.reset_index(drop=True).to_parquet(path, index=False)
         except OSError as exc:
             raise AsyncmonError(f"cannot write {path}: {exc.strerror}", code="ASYNC-E216") from None

@@ -137,6 +137,16 @@ def test_metrics_out_with_spark_for_one_course_and_activity_equals_pandas(
         assert set(expected["course_id"]) == {course}
         assert set(expected["activity_id"]) == {activity}
         _equal(got, expected, name)
+    # each engine's tables replace the other's (a file, a folder of Spark's parts)
+    args = ["metrics", "--data", str(sample_dir), "--out"]
+    assert main([*args, str(outs["pandas"]), "--engine", "pyspark"]) == 0
+    assert main([*args, str(outs["pyspark"]), "--engine", "pandas"]) == 0
+    for name in ("participation", "activities"):
+        assert (outs["pandas"] / f"{name}.parquet").is_dir()
+        assert (outs["pyspark"] / f"{name}.parquet").is_file()
+        whole = pd.read_parquet(outs["pyspark"] / f"{name}.parquet")
+        assert set(whole["course_id"]) == set(sample.courses["course_id"])
+        _equal(pd.read_parquet(outs["pandas"] / f"{name}.parquet"), whole, name)
 
 
 def test_a_course_without_students_keeps_its_activities_on_spark(spark, sample, tmp_path):
