@@ -308,6 +308,8 @@ def _metric_frames(
     facts = facts.cache()
     held_too = [facts]
     try:
+        have = {row[0] for row in facts.select("course_id").distinct().collect()}
+        lonely = sorted(set(small.activities["course_id"]) - have)
         frames = {}
         for name in METRIC_COLUMNS:
             frame = (
@@ -315,8 +317,10 @@ def _metric_frames(
                 .cogroup(events.groupBy("course_id"))
                 .applyInPandas(_course_task(name, small, as_of, thresholds), _metric_schema(name))
             )
-            alone = _without_students(name, small, facts, events, as_of, thresholds)
-            frame = frame.unionByName(alone)
+            if lonely:
+                frame = frame.unionByName(
+                    _without_students(name, small, lonely, facts, events, as_of, thresholds)
+                )
             if activity_id is not None:
                 frame = frame.filter(frame["activity_id"] == activity_id)
             # cached: sorting samples its input first, which would run the tasks twice
@@ -363,25 +367,21 @@ def _course_table(
 def _without_students(
     name: str,
     small: ClassData,
+    courses: list[str],
     facts: Any,
     events: Any,
     as_of: datetime | None,
     thresholds: Thresholds,
 ) -> Any:
-    """The rows of the courses that have no facts (no student on their roster: their
+    """The rows of ``courses``, which have no facts (no student on their roster: their
     activities still have a row), worked out on the driver; small by nature."""
-    spark = session()
-    schema = _metric_schema(name)
-    have = {row[0] for row in facts.select("course_id").distinct().collect()}
     no_facts, no_events = _engine.to_pandas(facts.limit(0)), _engine.to_pandas(events.limit(0))
     parts = [
         _course_table(name, small.for_course(c), no_facts, no_events, as_of, thresholds)
-        for c in sorted(set(small.activities["course_id"]) - have)
+        for c in courses
     ]
-    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if rows.empty:
-        return spark.createDataFrame([], schema)
-    return spark.createDataFrame(_for_spark(name, rows), schema)
+    rows = pd.concat(parts, ignore_index=True)
+    return session().createDataFrame(_for_spark(name, rows), _metric_schema(name))
 
 
 def _for_spark(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -401,25 +401,14 @@ def _for_spark(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _collected(name: str, frame: Any) -> pd.DataFrame:
     """A Spark metric table collected, with the dtypes the other engines give it."""
-    result = frame.toPandas()
+    result = _engine.to_pandas(frame)  # times as UTC
+    dtypes = {"text": "str", "count": "int64", "bool": "bool", "float": "float64"}
     for column, kind in METRIC_COLUMNS[name].items():
-        values = result[column]
-        if kind == "time":
-            values = pd.to_datetime(values)
-            if values.dt.tz is None:  # Spark's times: naive, in its UTC session
-                values = values.dt.tz_localize("UTC")
-            result[column] = values.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
-        elif kind == "text":
-            result[column] = values.astype("str")
-        elif kind == "count":
-            result[column] = values.astype("int64")
-        elif kind == "bool":
-            result[column] = values.astype(bool)
-        elif kind == "float":
-            result[column] = values.astype("float64")
-        else:
-            result[column] = [list(v) for v in values]
-    return result.reset_index(drop=True)
+        if kind == "list":
+            result[column] = [list(v) for v in result[column]]
+        elif kind in dtypes:
+            result[column] = result[column].astype(dtypes[kind])
+    return result
 
 
 def question_groups_spark(
