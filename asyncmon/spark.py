@@ -207,8 +207,11 @@ METRIC_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
-def _metric_schema(name: str) -> Any:
-    """The Spark schema of metric table ``name``, with ``_row`` (its order in its course)."""
+def _tasks_schema() -> Any:
+    """The Spark schema of what the per-course tasks return: the rows of both metric
+    tables in one frame, each row of one table (``_table``), its columns named
+    ``<table>__<column>`` (the other table's left empty), with its course (``_course``)
+    and its order in its course (``_row``)."""
     from pyspark.sql import types as T
 
     kinds = {
@@ -219,8 +222,14 @@ def _metric_schema(name: str) -> Any:
         "float": T.DoubleType(),
         "list": T.ArrayType(T.StringType()),
     }
-    fields = [T.StructField(c, kinds[k], True) for c, k in METRIC_COLUMNS[name].items()]
-    return T.StructType([*fields, T.StructField("_row", T.LongType(), False)])
+    fields = [
+        T.StructField("_table", T.StringType(), False),
+        T.StructField("_course", T.StringType(), False),
+        T.StructField("_row", T.LongType(), False),
+    ]
+    for name, columns in METRIC_COLUMNS.items():
+        fields += [T.StructField(f"{name}__{c}", kinds[k], True) for c, k in columns.items()]
+    return T.StructType(fields)
 
 
 def spark_metric_tables(
@@ -298,7 +307,10 @@ def _metric_frames(
     activity_id: str | None,
 ) -> Iterator[dict[str, Any]]:
     """The metric tables as Spark DataFrames, sorted as on the other engines (by course,
-    then in each course's own order), their inputs cached while they are used."""
+    then in each course's own order), what they are made from cached while they are
+    used. One task per course works out both tables."""
+    from pyspark.sql import functions as F
+
     from .parquet import core_tables
 
     native, _ = core_tables(Path(folder), small, engine="pyspark", as_of=as_of, course_id=course_id)
@@ -306,66 +318,84 @@ def _metric_frames(
         native, substantive_words=thresholds.substantive_words
     )
     facts = facts.cache()
-    held_too = [facts]
+    cached = [facts]
     try:
+        rows = (
+            facts.groupBy("course_id")
+            .cogroup(events.groupBy("course_id"))
+            .applyInPandas(_course_task(small, as_of, thresholds), _tasks_schema())
+        )
         have = {row[0] for row in facts.select("course_id").distinct().collect()}
         lonely = sorted(set(small.activities["course_id"]) - have)
-        frames = {}
-        for name in METRIC_COLUMNS:
-            frame = (
-                facts.groupBy("course_id")
-                .cogroup(events.groupBy("course_id"))
-                .applyInPandas(_course_task(name, small, as_of, thresholds), _metric_schema(name))
+        if lonely:
+            rows = rows.unionByName(
+                _without_students(small, lonely, facts, events, as_of, thresholds)
             )
-            if lonely:
-                frame = frame.unionByName(
-                    _without_students(name, small, lonely, facts, events, as_of, thresholds)
-                )
+        # cached: each table reads it, and a sort samples its input before it sorts
+        cached.append(rows.cache())
+        frames = {}
+        for name, columns in METRIC_COLUMNS.items():
+            frame = cached[-1].filter(F.col("_table") == name)
+            frame = frame.select(
+                "_course", "_row", *(F.col(f"{name}__{c}").alias(c) for c in columns)
+            )
             if activity_id is not None:
-                frame = frame.filter(frame["activity_id"] == activity_id)
-            # cached: sorting samples its input first, which would run the tasks twice
-            held_too.append(frame.cache())
-            frames[name] = held_too[-1].orderBy("course_id", "_row").drop("_row")
+                frame = frame.filter(F.col("activity_id") == activity_id)
+            frames[name] = frame.orderBy("_course", "_row").drop("_course", "_row")
         yield frames
     finally:
-        for frame in held_too:
+        for frame in cached:
             frame.unpersist()
         _engine.release(held)
 
 
-def _course_task(
-    name: str, small: ClassData, as_of: datetime | None, thresholds: Thresholds
-) -> Any:
+def _course_task(small: ClassData, as_of: datetime | None, thresholds: Thresholds) -> Any:
     def task(key: tuple, facts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         # one course, in an executor
         if facts.empty:
-            return pd.DataFrame(columns=[*METRIC_COLUMNS[name], "_row"])
+            return pd.DataFrame(columns=_tasks_schema().fieldNames())
         course = small.for_course(key[0])
-        return _course_table(name, course, facts, events, as_of, thresholds)
+        return _course_rows(key[0], course, facts, events, as_of, thresholds)
 
     return task
 
 
-def _course_table(
-    name: str,
+def _course_rows(
+    course_id: str,
     course: ClassData,
     facts: pd.DataFrame,
     events: pd.DataFrame,
     as_of: datetime | None,
     thresholds: Thresholds,
 ) -> pd.DataFrame:
-    """Metric table ``name`` of one course from its facts and events, as on one machine."""
+    """Both metric tables of one course from its facts and events, as on one machine, in
+    the shape of :func:`_tasks_schema`."""
     from .coverage import acknowledgement_table
     from .parquet import _metric_tables
 
     facts, events = _engine.to_pandas(facts), _engine.to_pandas(events)
-    table = acknowledgement_table(facts, events, course)
-    result = _metric_tables(course, table, as_of, thresholds, names=[name])[name]
-    return result.assign(_row=range(len(result)))
+    tables = _metric_tables(course, acknowledgement_table(facts, events, course), as_of, thresholds)
+    parts = []
+    for name, table in tables.items():
+        part = {f"{name}__{c}": table[c].reset_index(drop=True) for c in METRIC_COLUMNS[name]}
+        parts.append(
+            pd.DataFrame({"_table": name, "_course": course_id, "_row": range(len(table)), **part})
+        )
+    rows = pd.concat(parts, ignore_index=True)
+    # texts and lists as Python objects, None where empty (the other table's columns):
+    # Spark's Arrow conversion takes neither NaN for a text nor pandas' chunked strings
+    texts = ["_table", "_course"] + [
+        f"{name}__{column}"
+        for name, columns in METRIC_COLUMNS.items()
+        for column, kind in columns.items()
+        if kind in ("text", "list")
+    ]
+    values = rows[texts].astype(object)
+    rows[texts] = values.where(values.notna(), None)
+    return rows
 
 
 def _without_students(
-    name: str,
     small: ClassData,
     courses: list[str],
     facts: Any,
@@ -377,26 +407,10 @@ def _without_students(
     activities still have a row), worked out on the driver; small by nature."""
     no_facts, no_events = _engine.to_pandas(facts.limit(0)), _engine.to_pandas(events.limit(0))
     parts = [
-        _course_table(name, small.for_course(c), no_facts, no_events, as_of, thresholds)
+        _course_rows(c, small.for_course(c), no_facts, no_events, as_of, thresholds)
         for c in courses
     ]
-    rows = pd.concat(parts, ignore_index=True)
-    return session().createDataFrame(_for_spark(name, rows), _metric_schema(name))
-
-
-def _for_spark(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A metric table built on the driver, in the types of its Spark schema."""
-    out = {}
-    for column, kind in {**METRIC_COLUMNS[name], "_row": "count"}.items():
-        values = frame[column]
-        if kind == "text":
-            values = values.astype(object).where(values.notna(), None)
-        elif kind == "list":
-            values = values.map(list)
-        elif kind == "float":
-            values = values.astype("float64")
-        out[column] = values
-    return pd.DataFrame(out)
+    return session().createDataFrame(pd.concat(parts, ignore_index=True), _tasks_schema())
 
 
 def _collected(name: str, frame: Any) -> pd.DataFrame:
