@@ -614,24 +614,16 @@ def metric_tables(
 
 
 def _metric_tables(
-    data: ClassData,
-    table: pd.DataFrame,
-    as_of: datetime | None,
-    thresholds: Thresholds,
-    names: Sequence[str] = ("participation", "activities"),
+    data: ClassData, table: pd.DataFrame, as_of: datetime | None, thresholds: Thresholds
 ) -> dict[str, pd.DataFrame]:
-    """The metric tables ``names`` from the acknowledgements ``table`` of ``data``."""
+    """The metric tables from the acknowledgements ``table`` of ``data``."""
     from .metrics import _PARTICIPATION_LEFT_OUT, ACTIVITY_FIELDS  # metrics imports much
 
-    tables = {}
-    if "participation" in names:
-        kept = [c for c in table.columns if c not in _PARTICIPATION_LEFT_OUT]
-        tables["participation"] = table[kept]
-    if "activities" in names:
-        summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
-        fields = [c for c in ACTIVITY_FIELDS if not c.startswith("previous_")]
-        tables["activities"] = summary[fields]
-    return tables
+    summary = activity_summary(data, as_of=as_of, thresholds=thresholds, table=table)
+    return {
+        "participation": table[[c for c in table.columns if c not in _PARTICIPATION_LEFT_OUT]],
+        "activities": summary[[c for c in ACTIVITY_FIELDS if not c.startswith("previous_")]],
+    }
 
 
 def write_metric_tables(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
