@@ -107,18 +107,29 @@ def session(*, master: str | None = None, config: Mapping[str, str] | None = Non
     return spark
 
 
-def spark_schema(name: str, columns: Sequence[str] | None = None) -> Any:
-    """The Spark schema of canonical table ``name`` (its ``columns``, by default all)."""
+def _spark_types() -> dict[str, Any]:
+    """The Spark type of each kind of column: the canonical tables' (``SCHEMAS``) and the
+    metric tables' (:data:`METRIC_COLUMNS`)."""
     from pyspark.sql import types as T
 
-    kinds = {
+    texts = T.ArrayType(T.StringType())
+    return {
         "id": T.StringType(),
         "text": T.StringType(),
         "time": T.TimestampType(),
         "bool": T.BooleanType(),
         "count": T.LongType(),
-        "concepts": T.ArrayType(T.StringType()),
+        "float": T.DoubleType(),
+        "concepts": texts,
+        "list": texts,
     }
+
+
+def spark_schema(name: str, columns: Sequence[str] | None = None) -> Any:
+    """The Spark schema of canonical table ``name`` (its ``columns``, by default all)."""
+    from pyspark.sql import types as T
+
+    kinds = _spark_types()
     wanted = list(SCHEMAS[name]) if columns is None else list(columns)
     return T.StructType([T.StructField(c, kinds[SCHEMAS[name][c][0]], True) for c in wanted])
 
@@ -214,14 +225,7 @@ def _tasks_schema() -> Any:
     and its order in its course (``_row``)."""
     from pyspark.sql import types as T
 
-    kinds = {
-        "text": T.StringType(),
-        "time": T.TimestampType(),
-        "count": T.LongType(),
-        "bool": T.BooleanType(),
-        "float": T.DoubleType(),
-        "list": T.ArrayType(T.StringType()),
-    }
+    kinds = _spark_types()
     fields = [
         T.StructField("_table", T.StringType(), False),
         T.StructField("_course", T.StringType(), False),
