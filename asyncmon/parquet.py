@@ -64,7 +64,8 @@ def _arrow() -> Any:
         import pyarrow
     except ImportError:
         raise AsyncmonError(
-            "Parquet needs pyarrow: pip install 'asyncmon[engines]'", code="ASYNC-E009"
+            "Parquet needs pyarrow (a dependency of asyncmon): pip install pyarrow",
+            code="ASYNC-E009",
         ) from None
     return pyarrow
 

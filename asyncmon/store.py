@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -196,9 +197,16 @@ class Workspace:
         return con
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+    def _transaction(
+        self, *, write: bool, attach: Path | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """A connection in a transaction, committed at the end (rolled back on an error);
+        ``attach``: a staging database (:func:`_staged`) the transaction reads as
+        ``staged``."""
         con = self._connect()
         try:
+            if attach is not None:  # before the transaction: SQLite attaches outside one
+                con.execute("ATTACH DATABASE ? AS staged", (str(attach),))
             con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield con
             con.execute("COMMIT")
@@ -239,75 +247,67 @@ class Workspace:
         time); a reaction keeps the earliest export time it was seen in. Nothing is ever
         deleted: a post deleted in the LMS arrives as a row marked deleted.
 
+        The rows of a table whose courses have none of it stored yet (a class's first
+        import) are all new: they are written to a staging database by Arrow's bulk loader
+        and copied in by SQLite itself instead of being bound row by row from Python
+        (storing 200,000 posts, index and commit included: 1.25 s against 1.95 s).
+
         Returns
         -------
         dict of str to StoreCounts
             Per table, rows added, updated and unchanged.
         """
-        counts = {}
-        with self._transaction(write=True) as con:
-            for name in _ORDER:
-                frame = getattr(data, name)
-                counts[name] = self._upsert(con, name, frame)
+        frames = {name: getattr(data, name) for name in _ORDER}
+        rows = {name: _sql_table(name, frame) for name, frame in frames.items() if len(frame)}
+        with self._transaction(write=False) as con:
+            fresh = [name for name in rows if _all_new(con, name, frames[name])]
+        with _staged(self.path, {name: rows[name] for name in fresh}) as staged:
+            counts = {}
+            with self._transaction(write=True, attach=staged) as con:
+                for name in _ORDER:
+                    counts[name] = self._upsert(
+                        con,
+                        name,
+                        frames[name],
+                        rows.get(name),
+                        staged=staged is not None and name in fresh,
+                    )
         return counts
 
-    def _upsert(self, con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> StoreCounts:
-        if frame.empty:
+    def _upsert(
+        self,
+        con: sqlite3.Connection,
+        name: str,
+        frame: pd.DataFrame,
+        rows: Any,
+        *,
+        staged: bool,
+    ) -> StoreCounts:
+        """Write the rows of table ``name`` (``rows``: :func:`_sql_table` of ``frame``);
+        ``staged``: they are in the attached staging database too, to be copied from there
+        when they turn out all new."""
+        if rows is None:
             return StoreCounts()
         columns = list(SCHEMAS[name])
         key = KEYS[name]
-        courses = sorted(frame["course_id"].unique().tolist())
-        marks = ",".join("?" * len(courses))
-        cursor = con.execute(f"SELECT * FROM {name} WHERE course_id IN ({marks})", courses)
-        stored_cols = [d[0] for d in cursor.description]
-        existing: dict[tuple, dict | tuple] = {}
-        for row in cursor:
-            record = dict(zip(stored_cols, row))
-            existing[tuple(record[k] for k in key)] = record
-        import numpy as np
-
-        # every row as the store writes it (as _to_sql would), made a column at a time
-        values: list[list] = []
-        for column, (kind, _) in SCHEMAS[name].items():
-            if column not in frame:
-                values.append([0 if kind == "bool" else None] * len(frame))
-                continue
-            series = frame[column]
-            if kind == "concepts":
-                values.append([json.dumps(list(v or ()), ensure_ascii=False) for v in series])
-            elif kind == "time":
-                seconds = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
-                years = series.dt.year
-                if ((years < 1000) | (years > 9999)).any():  # beyond ISO's four digits
-                    values.append([_to_sql(name, {column: v})[column] for v in series])
-                    continue
-                text = pd.Series(np.datetime_as_string(seconds, unit="s"), dtype=object) + "Z"
-                values.append(text.where(series.notna().to_numpy(), None).tolist())
-            elif kind == "bool":
-                values.append(series.fillna(False).astype(bool).astype(int).tolist())
-            elif kind == "count":
-                number = series.astype("Int64").astype(object)
-                values.append(number.where(number.notna(), None).tolist())
-            else:
-                text = series.to_numpy(dtype=object, na_value=None).tolist()
-                if not (pd.api.types.is_string_dtype(series.dtype) and series.dtype != object):
-                    text = [v if v is None or isinstance(v, str) else str(v) for v in text]
-                values.append(text)
-        rows = list(zip(*values, strict=True))
-        keys = list(zip(*(values[columns.index(k)] for k in key), strict=True))
-        if not existing and len(set(keys)) == len(keys):
+        if staged and _all_new(con, name, frame):
             # nothing of these courses stored yet and no key twice: every row is new
             first = (
                 name == "posts" and con.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is None
             )
             if first:
                 con.execute("DROP INDEX IF EXISTS posts_activity")
-            _insert(con, name, columns, rows)
+            quoted = ",".join(f'"{c}"' for c in columns)
+            con.execute(f"INSERT INTO {name} ({quoted}) SELECT {quoted} FROM staged.{name}")
             if first:
                 con.execute(_POSTS_INDEX)
-            return StoreCounts(added=len(rows))
+            return StoreCounts(added=len(frame))
+        existing = _stored(con, name, frame)
+        values = [rows.column(c).to_pylist() for c in columns]
+        at = [columns.index(c) for c in key]
         added, updated, unchanged = [], [], 0
-        for k, row in zip(keys, rows, strict=True):
+        for row in zip(*values, strict=True):
+            k = tuple(row[i] for i in at)
             old = existing.get(k)
             if old is None:
                 added.append(row)
@@ -635,27 +635,107 @@ def _require_activity(con: sqlite3.Connection, course_id: str, activity_id: str)
         )
 
 
+def _stored(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> dict[tuple, Any]:
+    """The stored rows of table ``name`` of the courses of ``frame``, as dicts by key."""
+    courses = sorted(frame["course_id"].unique().tolist())
+    marks = ",".join("?" * len(courses))
+    cursor = con.execute(f"SELECT * FROM {name} WHERE course_id IN ({marks})", courses)
+    columns = [d[0] for d in cursor.description]
+    key = KEYS[name]
+    stored: dict[tuple, Any] = {}
+    for row in cursor:
+        record = dict(zip(columns, row, strict=True))
+        stored[tuple(record[k] for k in key)] = record
+    return stored
+
+
+def _all_new(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> bool:
+    """Whether every row of ``frame`` is new to table ``name``: none of its courses has a
+    row of it stored, and no key is in ``frame`` twice."""
+    courses = sorted(frame["course_id"].unique().tolist())
+    marks = ",".join("?" * len(courses))
+    found = con.execute(
+        f"SELECT 1 FROM {name} WHERE course_id IN ({marks}) LIMIT 1", courses
+    ).fetchone()
+    return found is None and not frame.duplicated(list(KEYS[name])).any()
+
+
+def _sql_table(name: str, frame: pd.DataFrame) -> Any:
+    """The rows of ``frame`` as the store writes them, an Arrow table made a column at a
+    time: ids and texts as text, times as ``2025-02-04T14:15:00Z`` (whole seconds, UTC),
+    flags as 0 or 1, counts as integers, concepts as JSON lists; a column ``frame`` lacks
+    is empty (a flag 0)."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(frame)
+    arrays = {}
+    for column, (kind, _) in SCHEMAS[name].items():
+        if column not in frame:
+            empty = pa.array(np.zeros(n, dtype=np.int64)) if kind == "bool" else pa.nulls(n)
+            arrays[column] = empty
+            continue
+        series = frame[column]
+        if kind == "concepts":
+            text = [json.dumps(list(v or ()), ensure_ascii=False) for v in series]
+            arrays[column] = pa.array(text, type=pa.string())
+        elif kind == "time":
+            arrays[column] = _sql_times(series)
+        elif kind == "bool":
+            flags = series.fillna(False).astype(bool).to_numpy().astype(np.int64)
+            arrays[column] = pa.array(flags)
+        elif kind == "count":
+            arrays[column] = pa.array(series.astype("Int64"), type=pa.int64())
+        else:
+            arrays[column] = pa.array(series.astype("str"), type=pa.large_string())
+    return pa.table(arrays)
+
+
+def _sql_times(series: pd.Series) -> Any:
+    """Times as the store writes them (:func:`format_utc`), nulls kept."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    years = series.dt.year
+    if ((years < 1000) | (years > 9999)).any():  # beyond ISO's four digits
+        return pa.array([None if pd.isna(v) else format_utc(v) for v in series], pa.string())
+    seconds = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
+    return pc.strftime(pa.array(seconds, from_pandas=True), format="%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def _staged(folder: Path, tables: Mapping[str, Any]) -> Iterator[Path | None]:
+    """A staging database holding ``tables`` (name to Arrow table), written by Arrow's
+    bulk loader for SQLite (ADBC) in a private folder of the workspace and removed after;
+    ``None`` when there is nothing to stage.
+
+    The loader carries its own copy of SQLite: it writes this file only, never the
+    workspace's (two copies of SQLite in one process release each other's locks on a file
+    both open)."""
+    if not tables:
+        yield None
+        return
+    import adbc_driver_sqlite.dbapi as adbc
+
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=folder) as temporary:
+        path = Path(temporary) / "staged.sqlite"
+        try:
+            with adbc.connect(str(path)) as staging:
+                with staging.cursor() as cursor:
+                    for name, table in tables.items():
+                        cursor.adbc_ingest(name, table, mode="create")
+                staging.commit()
+        except OSError as exc:
+            raise WorkspaceError(
+                f"cannot write in the workspace {folder}: {exc.strerror}", code="ASYNC-E203"
+            ) from None
+        yield path
+
+
 def _insert(con: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple]) -> None:
     placeholders = ",".join("?" * len(columns))
     quoted = ",".join(f'"{c}"' for c in columns)
     con.executemany(f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})", rows)
-
-
-def _to_sql(name: str, record: dict) -> dict:
-    row: dict[str, object] = {}
-    for column, (kind, _) in SCHEMAS[name].items():
-        value = record.get(column)
-        if kind == "concepts":
-            row[column] = json.dumps(list(value or ()), ensure_ascii=False)
-        elif kind == "time":
-            row[column] = None if value is None or pd.isna(value) else format_utc(value)
-        elif kind == "bool":
-            row[column] = int(bool(value))
-        elif kind == "count":
-            row[column] = None if value is None or pd.isna(value) else int(value)
-        else:
-            row[column] = None if value is None or pd.isna(value) else str(value)
-    return row
 
 
 def _from_sql(name: str, row: dict) -> dict:

@@ -221,3 +221,57 @@ def test_the_posts_index_is_there_after_a_first_and_a_later_import(tmp_path, ros
     assert ws.import_sources([later], **roster).report.stored["posts"] == StoreCounts(added=2)
     assert indexed() == [("posts_activity",)]
     assert sorted(ws.load().posts["post_id"]) == ["1", "2", "3"]
+
+
+def _raw(ws: Workspace) -> dict[str, list[tuple]]:
+    """Every stored row of every table, as SQLite gives it back (text, integer or NULL)."""
+    with sqlite3.connect(ws.db_path) as con:
+        return {
+            name: sorted(con.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+            for name in ("courses", "people", "activities", "posts", "reactions", "plans")
+        }
+
+
+@pytest.mark.parametrize("which", ["sample", "other"])
+def test_a_first_import_and_a_row_by_row_one_store_the_same_rows(tmp_path, workspace, other, which):
+    # a class's first rows are copied in from a staging database, later ones go row by
+    # row: both must store every value alike
+    data = workspace.load() if which == "sample" else other
+    first = Workspace(tmp_path / "first")
+    counts = first.store(data)
+    assert counts["posts"] == StoreCounts(added=len(data.posts))
+    assert not list(first.path.glob(".staging-*"))  # the staging database is gone
+    # one post and one reaction per course first: the rest then go row by row
+    seed = data.replace(
+        posts=data.posts.groupby("course_id").head(1),
+        reactions=data.reactions.groupby("course_id").head(1),
+    )
+    later = Workspace(tmp_path / "later")
+    later.store(seed)
+    counts = later.store(data)
+    courses = data.posts["course_id"].nunique()
+    assert counts["posts"] == StoreCounts(added=len(data.posts) - courses, unchanged=courses)
+    assert _raw(first) == _raw(later)
+    assert len(_raw(first)["posts"]) == len(data.posts)
+
+
+def test_the_store_writes_times_as_utc_text_and_flags_and_counts_as_integers(tmp_path, roster):
+    ws = Workspace(tmp_path)
+    first = posts(b"C1,a1,1,,11,2025-03-29T10:00:30.9Z,,Two words")
+    later = posts(b"C1,a1,2,1,12,2025-03-29T11:00:00+02:00,2025-03-29T11:30:00Z,")
+    for export in (first, later):  # the first staged, the later row by row
+        ws.import_sources([export], **roster)
+    with sqlite3.connect(ws.db_path) as con:
+        rows = con.execute(
+            "SELECT post_id, thread_id, parent_id, created_at, edited_at, deleted, words, "
+            "private_to FROM posts ORDER BY post_id"
+        ).fetchall()
+        activity = con.execute(
+            "SELECT due_at, class_starts_at, concepts FROM activities WHERE activity_id = 'a1'"
+        ).fetchone()
+    assert rows == [
+        ("1", "1", None, "2025-03-29T10:00:30Z", None, 0, 2, None),
+        ("2", "1", "1", "2025-03-29T09:00:00Z", "2025-03-29T11:30:00Z", 0, 0, None),
+    ]
+    # Amsterdam is an hour ahead of UTC until 30 March 2025, then two
+    assert activity == ("2025-03-29T22:59:00Z", "2025-03-31T07:00:00Z", '["osmosis", "diffusion"]')
