@@ -250,7 +250,7 @@ class Workspace:
         The rows of a table whose courses have none of it stored yet (a class's first
         import) are all new: they are written to a staging database by Arrow's bulk loader
         and copied in by SQLite itself instead of being bound row by row from Python
-        (storing 200,000 posts, index and commit included: 1.25 s against 1.95 s).
+        (storing 200,000 posts, index and commit included: 1.0 s against 1.95 s).
 
         Returns
         -------
@@ -700,7 +700,11 @@ def _sql_times(series: pd.Series) -> Any:
     if ((years < 1000) | (years > 9999)).any():  # beyond ISO's four digits
         return pa.array([None if pd.isna(v) else format_utc(v) for v in series], pa.string())
     seconds = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
-    return pc.strftime(pa.array(seconds, from_pandas=True), format="%Y-%m-%dT%H:%M:%SZ")
+    # Arrow's own text of a time, "2025-02-04 14:15:00", made ISO: ten times faster than
+    # its strftime
+    text = pc.cast(pa.array(seconds, from_pandas=True), pa.string())
+    iso = pc.replace_substring(text, " ", "T", max_replacements=1)
+    return pc.binary_join_element_wise(iso, "Z", "")
 
 
 @contextmanager
