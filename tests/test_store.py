@@ -275,3 +275,19 @@ def test_the_store_writes_times_as_utc_text_and_flags_and_counts_as_integers(tmp
     ]
     # Amsterdam is an hour ahead of UTC until 30 March 2025, then two
     assert activity == ("2025-03-29T22:59:00Z", "2025-03-31T07:00:00Z", '["osmosis", "diffusion"]')
+
+
+def test_times_are_stored_as_whole_utc_seconds_whatever_their_year():
+    from asyncmon.store import _sql_times
+
+    def times(*texts):
+        return pd.Series(pd.to_datetime(list(texts), utc=True, format="ISO8601")).astype(
+            "datetime64[us, UTC]"
+        )
+
+    usual = times("1969-12-31T23:59:59.7Z", None, "2025-03-04T12:00:00.999999+02:00")
+    assert _sql_times(usual).to_pylist() == ["1969-12-31T23:59:59Z", None, "2025-03-04T10:00:00Z"]
+    # beyond four-digit years each time is written by Python's own formatting
+    far = times("0999-01-02T03:04:05Z", "2025-03-04T10:00:00Z")
+    assert _sql_times(far).to_pylist()[1] == "2025-03-04T10:00:00Z"
+    assert _sql_times(far).to_pylist()[0].endswith("-01-02T03:04:05Z")
