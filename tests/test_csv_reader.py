@@ -81,3 +81,20 @@ def test_the_header_is_read_from_the_first_record_alone():
     ]
     assert header_of("a,b") == ["a", "b"]  # no line end at all
     assert header_of("") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["body", '"bo\ndy"', '"bo\r\ndy"']),
+    st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
+)
+def test_a_whole_file_reads_as_the_csv_module_reads_it(end, last, body):
+    # the header is read line by line as a file opened with newline="" gives the lines,
+    # whatever ends them; the records after it are the csv module's own
+    text = f"course_id,post_id,,{last}{end}{body}"
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    header = [h.strip().lower() for h in next(reader)]
+    expected = _columns(*_records(reader), header)
+    table, _, _ = read_table(text.encode(), "posts.csv", required=["course_id"], example="")
+    assert table == expected

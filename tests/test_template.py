@@ -145,3 +145,26 @@ def test_reactions_with_known_and_unknown_times(roster):
     assert r.loc["91", "created_at"] == pd.Timestamp("2025-03-29T12:00:00Z")
     assert pd.isna(r.loc["92", "created_at"]) and r.loc["92", "kind"] == "like"
     assert r.loc["92", "exported_at"] == pd.Timestamp(exported)
+
+
+def test_values_are_stripped_of_every_white_space_python_knows(roster):
+    # ids and texts lose leading and trailing white space as str.strip would take it off:
+    # Unicode spaces, the information separators and NEL too; inner spaces stay
+    pad = "\x1c\u3000\x85\xa0 \t"
+    data = (
+        "course_id,activity_id,post_id,parent_id,author_id,created_at,subject,body\n"
+        f"{pad}C1{pad},a1,{pad}7,,11{pad},2025-03-29T10:00:00Z,{pad},{pad}two\u2003words{pad}\n"
+    ).encode()
+    result = import_sources([("posts.csv", data)], **roster)
+    post = result.data.posts.iloc[0]
+    assert (post.course_id, post.post_id, post.author_id) == ("C1", "7", "11")
+    assert post.body == "two\u2003words" and post.words == 2
+    assert pd.isna(post.subject)  # nothing but white space: no subject
+
+
+def test_the_white_space_stripped_is_python_s_own():
+    import sys
+
+    from asyncmon.sources.template import _SPACE
+
+    assert set(_SPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}

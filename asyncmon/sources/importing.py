@@ -481,9 +481,7 @@ class _PostRows:
         for column, (kind, _) in SCHEMAS["posts"].items():
             if column not in frame:
                 frame[column] = None
-            elif kind in ("id", "text") and (
-                frame[column].dtype != object or frame[column].isna().any()
-            ):
+            elif kind == "id" and (frame[column].dtype != object or frame[column].isna().any()):
                 values = frame[column].astype(object)
                 frame[column] = values.where(values.notna(), None)
         names = frame["_name"].astype(object) if "_name" in frame else None

@@ -5,9 +5,12 @@ optional ``reactions.csv``. Any spreadsheet can fill them; the sample class ship
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._times import parse_time, parse_times
 from ..tables import SCHEMAS
@@ -39,7 +42,7 @@ def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
         report, table, ("created_at", "edited_at"), ctx.date_order, ctx.usual_date_order
     )
     n = len(table)
-    ids = {c: np.array([v.strip() for v in table.column(c)], dtype=object) for c in _ID_COLUMNS}
+    ids = {c: _stripped(table.arrow(c)).to_numpy(zero_copy_only=False) for c in _ID_COLUMNS}
     course, activity, post = ids["course_id"], ids["activity_id"], ids["post_id"]
     raw_deleted = table.column("deleted")
     flags = [v.strip().lower() for v in raw_deleted]
@@ -114,22 +117,27 @@ def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     for i, _, column, value, note in sorted(warnings):
         report.warn(table.rows[i], column, value, note)
     keep = np.flatnonzero(alive)
-    texts = {
+    kept = pa.array(keep)
+    subject = _stripped(table.arrow("subject").take(kept))
+    ids_kept = {
         "course_id": course[keep],
         "activity_id": activity[keep],
         "post_id": post[keep],
         "thread_id": _or_none(ids["thread_id"][keep]),
         "parent_id": _or_none(ids["parent_id"][keep]),
         "author_id": _or_none(ids["author_id"][keep]),
-        "subject": _or_none(_stripped(table.column("subject"), keep)),
-        "body": _stripped(table.column("body"), keep),
-        "body_original": np.full(len(keep), None, dtype=object),
-        "body_format": np.full(len(keep), "text", dtype=object),
         "private_to": _or_none(ids["private_to"][keep]),
-        "source": np.full(len(keep), "csv", dtype=object),
+    }
+    texts = {  # as Arrow gives them: never made Python strings here
+        "subject": pc.if_else(pc.equal(subject, ""), pa.scalar(None, pa.string()), subject),
+        "body": _stripped(table.arrow("body").take(kept)),
+        "body_original": pa.nulls(len(keep), pa.string()),
+        "body_format": pa.repeat(pa.scalar("text"), len(keep)),
+        "source": pa.repeat(pa.scalar("csv"), len(keep)),
     }
     frame = pd.DataFrame(
-        {c: pd.Series(v, dtype=object) for c, v in texts.items()}
+        {c: pd.Series(v, dtype=object) for c, v in ids_kept.items()}
+        | {c: v.to_pandas() for c, v in texts.items()}
         | {
             "created_at": pd.Series(created[keep]).dt.tz_localize("UTC"),
             "edited_at": pd.Series(edited[keep]).dt.tz_localize("UTC"),
@@ -179,8 +187,13 @@ def _edit_times(
     return edited
 
 
-def _stripped(values: list[str], keep: np.ndarray) -> np.ndarray:
-    return np.array([values[i].strip() for i in keep.tolist()], dtype=object)
+#: Python's white space (``str.isspace``; none is above U+3000), what ``str.strip`` strips.
+_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _stripped(values: Any) -> Any:
+    """An Arrow string column with each value stripped as ``str.strip`` strips it."""
+    return pc.utf8_trim(values, characters=_SPACE)
 
 
 def _or_none(values: np.ndarray) -> np.ndarray:
