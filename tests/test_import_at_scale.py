@@ -251,3 +251,80 @@ def test_spreadsheet_dates_decide_the_order_as_before(order):
     # 3 February 10:00 in Amsterdam (UTC+1) is 09:00Z, edited an hour later
     assert str(posts.loc["2", "created_at"]) == "2025-02-03 09:00:00+00:00"
     assert str(posts.loc["2", "edited_at"]) == "2025-02-03 10:00:00+00:00"
+
+
+def _walk(threads, courses, posts, parents, known):
+    """Threads found by walking up from each post in turn, as a reader would: the first
+    given thread id, the id of a post without a parent, or a parent not here (its thread
+    in the workspace, else its id); a circle of parents ends where it closes."""
+    at = {(c, p): i for i, (c, p) in enumerate(zip(courses, posts, strict=True))}
+    threads = list(threads)
+    for i in [i for i, t in enumerate(threads) if not t]:
+        seen, current = set(), i
+        while True:
+            parent = parents[current]
+            key = (courses[current], parent)
+            if parent is None:
+                threads[i] = threads[current] or posts[current]
+                break
+            if key in seen or key not in at:
+                threads[i] = known.get(key, parent)
+                break
+            seen.add(key)
+            current = at[key]
+            if threads[current]:
+                threads[i] = threads[current]
+                break
+    return threads
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_threads_followed_all_at_once_are_the_threads_walked_one_by_one(seed):
+    # deep chains, circles of parents, given threads, parents only in the workspace
+    import pandas as pd
+
+    from asyncmon.sources.importing import _PostRows
+
+    rng = random.Random(seed)
+    n = rng.randrange(1, 300 if seed % 2 else 12)  # few posts: many circles
+    courses = [rng.choice(["C1", "C2"]) for _ in range(n)]
+    posts = [f"p{i}" for i in range(n)]
+    parents = [
+        None
+        if rng.random() < 0.15
+        else f"p{rng.randrange(n)}"
+        if rng.random() < 0.8
+        else f"w{rng.randrange(5)}"  # not in this import
+        for _ in range(n)
+    ]
+    threads = [f"t{i}" if rng.random() < 0.1 else None for i in range(n)]
+    known = {(c, f"w{k}"): f"stored{k}" for c in ("C1",) for k in range(3)}
+    rows = _PostRows.__new__(_PostRows)
+    rows.frame = pd.DataFrame(
+        {"course_id": courses, "post_id": posts, "parent_id": parents, "thread_id": threads},
+        dtype=object,
+    )
+    rows.derive_threads(known)
+    assert rows.frame["thread_id"].tolist() == _walk(threads, courses, posts, parents, known)
+
+
+def test_a_circle_of_parents_ends_where_it_closes():
+    import pandas as pd
+
+    from asyncmon.sources.importing import _PostRows
+
+    # p0 -> p1 -> p2 -> p1 (a circle of two under p0), p3 -> p4 -> p3
+    rows = _PostRows.__new__(_PostRows)
+    rows.frame = pd.DataFrame(
+        {
+            "course_id": ["C1"] * 5,
+            "post_id": ["p0", "p1", "p2", "p3", "p4"],
+            "parent_id": ["p1", "p2", "p1", "p4", "p3"],
+            "thread_id": [None] * 5,
+        },
+        dtype=object,
+    )
+    rows.derive_threads({})
+    # p0 walks p1, p2, and stops as p2's parent p1 comes round again: p1 stands for it;
+    # p1 walks p2, p1 and stops at p1's parent p2; p2 then meets p1's thread, and so on
+    assert rows.frame["thread_id"].tolist() == ["p1", "p2", "p2", "p4", "p4"]

@@ -168,3 +168,40 @@ def test_the_white_space_stripped_is_python_s_own():
     from asyncmon.sources.template import _SPACE
 
     assert set(_SPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+def test_replies_and_reactions_to_posts_nowhere_are_kept_with_a_warning(tmp_path, roster):
+    from asyncmon import Workspace
+
+    ws = Workspace(tmp_path)
+    ws.import_sources([posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,Stored earlier,")], **roster)
+    result = ws.import_sources(
+        [
+            posts(
+                "C1,a1,2,,1,12,2025-03-29T11:00:00Z,,0,,To the stored post,",  # row 2
+                "C1,a1,3,,2,13,2025-03-29T12:00:00Z,,0,,To row 2,",  # row 3
+                "C1,a1,4,,99,11,2025-03-29T13:00:00Z,,0,,To a post nowhere,",  # row 4
+                "C1,a1,5,,,55,2025-03-29T14:00:00Z,,0,,By a stranger,",  # row 5
+            ),
+            (
+                "reactions.csv",
+                b"course_id,post_id,person_id,kind\n"
+                b"C1,1,91,like\n"  # row 2: to the stored post, by the teacher
+                b"C1,98,92,like\n"  # row 3: to a post nowhere
+                b"C1,3,66,like\n",  # row 4: by someone not on the roster
+            ),
+        ],
+        **roster,
+    )
+    posts_report, reactions_report = result.report.sources[-2:]
+    assert [(w.row, w.column) for w in posts_report.warnings] == [
+        (4, "parent_id"),
+        (5, "author_id"),
+    ]
+    assert [(w.row, w.column) for w in reactions_report.warnings] == [
+        (3, "post_id"),
+        (4, "person_id"),
+    ]
+    assert len(result.data.posts) == 4 and len(result.data.reactions) == 3  # all kept
+    thread = result.data.posts.set_index("post_id")["thread_id"]
+    assert thread.to_dict() == {"2": "1", "3": "1", "4": "99", "5": "5"}

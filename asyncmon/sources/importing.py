@@ -7,10 +7,11 @@ rejected with their reason; the good rows of the same file are kept.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -215,7 +216,7 @@ def import_sources(
     )
     roles = _roles(roster, stored)
     report.unknown_authors = posts.check_people(roles, threads)
-    _check_reactions(reactions, roles, posts.keys() | set(threads))
+    _check_reactions(reactions, roles, lambda: posts.keys() | set(threads))
     tables = ClassData.from_frames(
         courses=make_table("courses", courses),
         people=make_table("people", roster),
@@ -407,8 +408,28 @@ def _roles(roster: list[dict], stored: ClassData | None) -> dict[tuple[str, str]
     return roles
 
 
-def _check_reactions(reactions: list[dict], roles: dict, keys: set) -> None:
-    """Warn about reactions by people not on the roster and to posts not in the import."""
+def _pairs(keyed: Mapping[tuple[str, str], Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The (course, id) keys of a mapping as two columns."""
+    courses = np.array([c for c, _ in keyed], dtype=object)
+    return courses, np.array([i for _, i in keyed], dtype=object)
+
+
+def _pair_keys(*pairs: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """Each ``(courses, ids)`` pair of columns as one column of 64-bit numbers, numbered
+    alike across all of them (equal pairs, equal numbers; -1 where the id is missing), so
+    that pairs are looked up as numbers, not as tuples of strings."""
+    courses, _ = pd.factorize(np.concatenate([c for c, _ in pairs]))
+    ids, distinct = pd.factorize(np.concatenate([i for _, i in pairs]))
+    keys = np.where(ids < 0, -1, courses.astype(np.int64) * len(distinct) + ids)
+    return np.split(keys, np.cumsum([len(c) for c, _ in pairs])[:-1])
+
+
+def _check_reactions(reactions: list[dict], roles: dict, keys: Callable[[], set]) -> None:
+    """Warn about reactions by people not on the roster and to posts not in the import
+    (``keys()``: the (course, post) pairs of the import and the workspace)."""
+    if not reactions:
+        return
+    posts = keys()
     for reaction in reactions:
         key = (reaction["course_id"], reaction["person_id"])
         if key not in roles:
@@ -419,7 +440,7 @@ def _check_reactions(reactions: list[dict], roles: dict, keys: set) -> None:
                 f"{reaction['person_id']} is not on the roster of course "
                 f"{reaction['course_id']}; kept, not counted",
             )
-        if (reaction["course_id"], reaction["post_id"]) not in keys:
+        if (reaction["course_id"], reaction["post_id"]) not in posts:
             reaction["_report"].warn(
                 reaction["_row"],
                 "post_id",
@@ -588,30 +609,60 @@ class _PostRows:
         }
 
     def derive_threads(self, known: dict) -> None:
-        """Fill missing thread ids by following parents to the thread's first post."""
+        """Fill missing thread ids by following parents to the thread's first post.
+
+        A post's thread is the first of these on its way up: a thread id given, a post
+        without a parent (its own id starts the thread), or a parent not in this import
+        (that parent's thread in the workspace, else the parent's id). Followed for all
+        posts at once by pointer doubling (each round doubles how far every post has
+        looked); posts whose parents go round in a circle are walked one by one, the
+        circle stopped where it closes."""
         frame = self.frame
-        threads = frame["thread_id"].tolist()
-        missing = [i for i, t in enumerate(threads) if not t]
-        if not missing:
+        threads = frame["thread_id"].to_numpy(dtype=object).copy()
+        given = np.array([bool(t) for t in threads], dtype=bool)
+        if given.all():
             return
-        courses, posts = frame["course_id"].tolist(), frame["post_id"].tolist()
-        parents = frame["parent_id"].tolist()
-        at = {key: i for i, key in enumerate(zip(courses, posts, strict=True))}
-        for i in missing:
-            seen = set()
+        courses = frame["course_id"].to_numpy(dtype=object)
+        posts = frame["post_id"].to_numpy(dtype=object)
+        parents = frame["parent_id"].to_numpy(dtype=object)
+        orphan = np.array([p is None for p in parents], dtype=bool)
+        # position of each post's parent in this import, -1 when it is not here
+        post_keys, parent_keys = _pair_keys((courses, posts), (courses, parents))
+        up = pd.Index(post_keys).get_indexer(parent_keys)
+        up[orphan] = -1
+        stop = given | orphan | (up < 0)
+        here = np.arange(len(frame))
+        reach = np.where(stop, here, up)
+        for _ in range(64):  # 2**64 steps: more than any thread is deep
+            further = reach[reach]
+            if np.array_equal(further, reach):
+                break
+            reach = further
+        ends = np.flatnonzero(stop)
+        value = np.empty(len(frame), dtype=object)
+        value[ends] = [
+            threads[j]
+            if given[j]
+            else posts[j]
+            if orphan[j]
+            else known.get((courses[j], parents[j]), parents[j])
+            for j in ends.tolist()
+        ]
+        missing = ~given
+        settled = missing & stop[reach]
+        threads[settled] = value[reach[settled]]
+        for i in np.flatnonzero(missing & ~stop[reach]).tolist():  # a circle of parents
+            seen: set[int] = set()
             current = i
             while True:
-                parent = parents[current]
-                key = (courses[current], parent)
-                if parent is None:
-                    threads[i] = threads[current] or posts[current]
+                step = int(up[current])
+                if step in seen:  # the circle closes: its last parent stands for the thread
+                    parent = parents[current]
+                    threads[i] = known.get((courses[current], parent), parent)
                     break
-                if key in seen or key not in at:
-                    threads[i] = known.get(key, parent)
-                    break
-                seen.add(key)
-                current = at[key]
-                if threads[current]:
+                seen.add(step)
+                current = step
+                if threads[current]:  # one of the circle given its thread just before
                     threads[i] = threads[current]
                     break
         frame["thread_id"] = threads
@@ -626,16 +677,23 @@ class _PostRows:
         """Warn about authors not on the roster and replies to posts not in the import;
         return the posts by authors not on the roster."""
         frame = self.frame
-        courses, authors = frame["course_id"].tolist(), frame["author_id"].tolist()
-        parents = frame["parent_id"].tolist()
-        keys = self.keys() | set(known)
-        stranger = [
-            a is not None and (c, a) not in roles for c, a in zip(courses, authors, strict=True)
-        ]
-        orphan = [bool(p) and (c, p) not in keys for c, p in zip(courses, parents, strict=True)]
+        courses = frame["course_id"].to_numpy(dtype=object)
+        authors = frame["author_id"].to_numpy(dtype=object)
+        parents = frame["parent_id"].to_numpy(dtype=object)
+        posts = frame["post_id"].to_numpy(dtype=object)
+        listed, stored = _pairs(roles), _pairs(known)
+        post_keys, parent_keys, author_keys, role_keys, stored_keys = _pair_keys(
+            (courses, posts), (courses, parents), (courses, authors), listed, stored
+        )
+        stranger = np.array([a is not None for a in authors], dtype=bool) & ~np.isin(
+            author_keys, role_keys
+        )
+        orphan = np.array([bool(p) for p in parents], dtype=bool) & ~np.isin(
+            parent_keys, np.concatenate([post_keys, stored_keys])
+        )
         unknown = []
         names = frame["_name"].tolist()
-        for i in np.flatnonzero(np.array(stranger, dtype=bool) | np.array(orphan, dtype=bool)):
+        for i in np.flatnonzero(stranger | orphan):
             owner, row = self._where(int(i))
             course, author = courses[i], authors[i]
             if stranger[i]:
