@@ -205,3 +205,15 @@ def test_replies_and_reactions_to_posts_nowhere_are_kept_with_a_warning(tmp_path
     assert len(result.data.posts) == 4 and len(result.data.reactions) == 3  # all kept
     thread = result.data.posts.set_index("post_id")["thread_id"]
     assert thread.to_dict() == {"2": "1", "3": "1", "4": "99", "5": "5"}
+
+
+def test_the_same_post_in_two_files_keeps_the_last_read_and_names_the_other(roster):
+    a = ("a.csv", posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,First words,")[1])
+    b = ("b.csv", posts("C1,a1,1,,,11,2025-03-29T10:00:00Z,,0,,Other words,")[1])
+    result = import_sources([a, b], **roster)
+    assert result.data.posts["body"].tolist() == ["Other words"]  # the last read of equals
+    first, second = result.report.sources[-2:]
+    assert (first.file, first.kept, first.merged) == ("a.csv", 0, 1)
+    assert (second.file, second.kept, second.merged) == ("b.csv", 1, 0)
+    assert [(w.row, w.column) for w in first.warnings] == [(2, "post_id")]
+    assert first.warnings[0].message.startswith("same id as b.csv row 2 with other content")

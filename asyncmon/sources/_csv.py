@@ -267,11 +267,16 @@ def _arrow_columns(body: bytes | memoryview, header: list[str], delimiter: str) 
     columns = table.columns
     if any((pc.max(pc.utf8_length(c)).as_py() or 0) > csv.field_size_limit() for c in columns):
         return None
-    # a record whose every field is blank is not one, but it has its row number
-    filled = pc.match_substring_regex(columns[0], _NOT_SPACE)
+    # a record whose every field is blank is not one, but it has its row number; only the
+    # records blank so far are looked at in the next column (most have a first field)
+    filled = pc.match_substring_regex(columns[0], _NOT_SPACE).to_numpy(zero_copy_only=False)
     for column in columns[1:]:
-        filled = pc.or_(filled, pc.match_substring_regex(column, _NOT_SPACE))
-    kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+        blank = np.flatnonzero(~filled)
+        if not len(blank):
+            break
+        found = pc.match_substring_regex(column.take(pa.array(blank)), _NOT_SPACE)
+        filled[blank] = found.to_numpy(zero_copy_only=False)
+    kept = np.flatnonzero(filled)
     if len(kept) < table.num_rows:
         table = table.take(pa.array(kept))
     arrays = {h: table.column(i) for i, h in enumerate(header) if h}

@@ -416,11 +416,13 @@ def _pairs(keyed: Mapping[tuple[str, str], Any]) -> tuple[np.ndarray, np.ndarray
 
 def _pair_keys(*pairs: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
     """Each ``(courses, ids)`` pair of columns as one column of 64-bit numbers, numbered
-    alike across all of them (equal pairs, equal numbers; -1 where the id is missing), so
-    that pairs are looked up as numbers, not as tuples of strings."""
+    alike across all of them (equal pairs, equal numbers; a missing id is one more id of
+    its course), so that pairs are grouped and looked up as numbers, not as tuples of
+    strings."""
     courses, _ = pd.factorize(np.concatenate([c for c, _ in pairs]))
     ids, distinct = pd.factorize(np.concatenate([i for _, i in pairs]))
-    keys = np.where(ids < 0, -1, courses.astype(np.int64) * len(distinct) + ids)
+    ids[ids < 0] = len(distinct)
+    keys = courses.astype(np.int64) * (len(distinct) + 1) + ids
     return np.split(keys, np.cumsum([len(c) for c, _ in pairs])[:-1])
 
 
@@ -510,6 +512,12 @@ class _PostRows:
         self.frame = frame
         self._keys: set[tuple[str, str]] | None = None
 
+    def _post_groups(self) -> np.ndarray:
+        """Each post's (course, post id) numbered in the order first read."""
+        frame = self.frame
+        courses, posts = (frame[c].to_numpy(dtype=object) for c in _POST_KEY)
+        return pd.factorize(_pair_keys((courses, posts))[0])[0]
+
     def _where(self, i: int) -> tuple[SourceReport, int]:
         return self.reports[int(self.frame["_source"].iat[i])], int(self.frame["_row"].iat[i])
 
@@ -520,10 +528,9 @@ class _PostRows:
         frame = self.frame
         if frame.empty:
             return set()
-        grouped = frame.groupby(_POST_KEY, sort=False, dropna=False)
-        expected = grouped["activity_id"].transform("first").to_numpy(dtype=object)
-        first_at = grouped.cumcount().to_numpy() == 0
-        first_row = np.flatnonzero(first_at)[grouped.ngroup().to_numpy()]
+        group = self._post_groups()
+        first_row = np.unique(group, return_index=True)[1][group]  # where each id came first
+        expected = frame["activity_id"].to_numpy(dtype=object)[first_row]
         in_store = np.zeros(len(frame), dtype=bool)
         if stored is not None and not stored.posts.empty:
             where = dict(
@@ -572,7 +579,7 @@ class _PostRows:
         if frame.empty:
             return
         version = frame["edited_at"].fillna(frame["created_at"]).dt.tz_convert(None).to_numpy()
-        group = frame.groupby(_POST_KEY, sort=False, dropna=False).ngroup().to_numpy()
+        group = self._post_groups()
         position = np.arange(len(frame))
         ranked = np.lexsort((position, version, group))
         last = np.r_[group[ranked][1:] != group[ranked][:-1], True]
