@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._times import zone
@@ -168,13 +169,52 @@ def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     return derive_post_fields(frame) if name == "posts" else frame
 
 
+#: The UTF-8 bytes of the characters Python's ``str.split`` splits on beyond ASCII (two
+#: or three bytes each; none is above U+3000); the ASCII ones are the bytes 9-13 (tab to
+#: carriage return) and 28-32 (the four separators \x1c-\x1f and space).
+_WIDE_SPACES = [c.encode() for c in map(chr, range(0x80, 0x3001)) if c.isspace()]
+
+
 def _word_counts(body: pd.Series) -> pd.Series:
-    """Words of each text: runs of non-space characters (``len(text.split())``; 0 for a
-    missing text). Python's own split, a C loop over each text: on 200,000 posts of
-    about 40 words it takes a third of the time of one regular-expression pass."""
-    texts = body.to_numpy(dtype=object, na_value="").tolist()
-    counts = [len((t if isinstance(t, str) else str(t)).split()) for t in texts]
+    """Words of each text: runs of characters that are not Python's white space
+    (``len(text.split())``; 0 for a missing text), counted on the texts' UTF-8 bytes as
+    Arrow holds them, a column at a time (200,000 posts of about 40 words: 0.14 s, where
+    Python's ``split`` of each text takes 0.35 s). A test compares both on random texts
+    of every white space character."""
+    import pyarrow as pa
+
+    texts = pa.array(body.astype("str"), from_pandas=True)
+    if isinstance(texts, pa.ChunkedArray):  # one array: the work per piece is the same
+        texts = texts.combine_chunks()
+    counts = _chunk_word_counts(texts.cast(pa.large_string()))
     return pd.Series(counts, index=body.index, dtype="Int64")
+
+
+def _chunk_word_counts(texts: Any) -> np.ndarray:
+    """:func:`_word_counts` of an Arrow ``large_string`` array."""
+    n = len(texts)
+    _, offsets_buffer, data = texts.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=n + 1, offset=texts.offset * 8)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if end == start:
+        return np.zeros(n, dtype=np.int64)
+    raw = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    space = ((raw - np.uint8(9)) <= 4) | ((raw - np.uint8(28)) <= 4)  # 9-13, 28-32
+    leads = np.flatnonzero((raw == 0xC2) | ((raw - np.uint8(0xE1)) <= 2))  # C2, E1-E3
+    for code in _WIDE_SPACES:  # each byte of a wider white space is white space
+        at = leads[(raw[leads] == code[0]) & (leads <= len(raw) - len(code))]
+        for j in range(1, len(code)):
+            at = at[raw[at + j] == code[j]]
+        for j in range(len(code)):
+            space[at + j] = True
+    # a word begins at a byte that is not white space, after one that is or at a text's
+    # first byte; a text's words are the beginnings between its offsets
+    begins = ~space
+    begins[1:] &= space[:-1]
+    firsts = offsets[:-1] - start
+    firsts = firsts[firsts < end - start]
+    begins[firsts] = ~space[firsts]
+    return np.diff(np.searchsorted(np.flatnonzero(begins), offsets - start))
 
 
 def derive_post_fields(posts: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asyncmon import Workspace, WorkspaceError
 from asyncmon.sources.report import StoreCounts
@@ -291,3 +293,32 @@ def test_times_are_stored_as_whole_utc_seconds_whatever_their_year():
     far = times("0999-01-02T03:04:05Z", "2025-03-04T10:00:00Z")
     assert _sql_times(far).to_pylist()[1] == "2025-03-04T10:00:00Z"
     assert _sql_times(far).to_pylist()[0].endswith("-01-02T03:04:05Z")
+
+
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]  # none is above U+3000
+# not white space, but their UTF-8 bytes begin as those of one do (C2, E1, E2, E3)
+_NEAR = ["\x80", "\xa1", "\u1681", "\u2010", "\u2019", "\u202e", "\u2060", "\u3001"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.lists(
+                st.sampled_from([*_SPACES, *_NEAR, "a", "é", "😀", "\x00", "\x0e"]),
+                max_size=12,
+            ).map("".join),
+        ),
+        max_size=30,
+    ),
+    st.integers(0, 5),
+)
+def test_words_are_counted_as_python_splits_them(texts, skip):
+    # counted on the texts' bytes: every white space Python knows, in one to three bytes
+    from asyncmon.tables import _word_counts
+
+    expected = [len(t.split()) if t else 0 for t in texts][skip:]
+    for kind in ("str", object):
+        counted = _word_counts(pd.Series(texts, dtype=kind).iloc[skip:])
+        assert counted.tolist() == expected
