@@ -44,9 +44,8 @@ def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
     n = len(table)
     ids = {c: _stripped(table.arrow(c)).to_numpy(zero_copy_only=False) for c in _ID_COLUMNS}
     course, activity, post = ids["course_id"], ids["activity_id"], ids["post_id"]
-    raw_deleted = table.column("deleted")
-    flags = [v.strip().lower() for v in raw_deleted]
-    deleted = np.fromiter((f in _TRUE for f in flags), dtype=bool, count=n)
+    flags = pc.utf8_lower(_stripped(table.arrow("deleted")))
+    deleted = pc.is_in(flags, pa.array(sorted(_TRUE))).to_numpy(zero_copy_only=False)
     failed: dict[int, tuple[str, str, str]] = {}  # position -> column, value, reason
     alive = np.ones(n, dtype=bool)
 
@@ -80,9 +79,9 @@ def parse_posts(data: bytes, name: str, ctx: ReadContext) -> Parsed:
         ),
     )
     reject(
-        np.fromiter((f not in _FLAGS for f in flags), dtype=bool, count=n),
+        ~pc.is_in(flags, pa.array(sorted(_FLAGS))).to_numpy(zero_copy_only=False),
         "deleted",
-        lambda i: raw_deleted[i],
+        lambda i: table.arrow("deleted")[i].as_py(),
         "deleted must be 1 or 0 (or true/false)",
     )
     reject(
