@@ -322,3 +322,10 @@ def test_words_are_counted_as_python_splits_them(texts, skip):
     for kind in ("str", object):
         counted = _word_counts(pd.Series(texts, dtype=kind).iloc[skip:])
         assert counted.tolist() == expected
+
+
+def test_a_new_workspace_has_16_kb_pages_and_a_write_ahead_log(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    with sqlite3.connect(ws.db_path) as con:
+        assert con.execute("PRAGMA page_size").fetchone() == (16384,)
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
