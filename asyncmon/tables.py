@@ -186,12 +186,16 @@ def _word_counts(body: pd.Series) -> pd.Series:
     texts = pa.array(body.astype("str"), from_pandas=True)
     if isinstance(texts, pa.ChunkedArray):  # one array: the work per piece is the same
         texts = texts.combine_chunks()
-    counts = _chunk_word_counts(texts.cast(pa.large_string()))
-    return pd.Series(counts, index=body.index, dtype="Int64")
+    texts = texts.cast(pa.large_string())
+    # a few thousand texts at a time: their bytes' flags stay small and in the cache
+    step = 8192
+    counts = [_chunk_word_counts(texts.slice(at, step)) for at in range(0, len(texts), step)]
+    flat = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+    return pd.Series(flat, index=body.index, dtype="Int64")
 
 
 def _chunk_word_counts(texts: Any) -> np.ndarray:
-    """:func:`_word_counts` of an Arrow ``large_string`` array."""
+    """:func:`_word_counts` of an Arrow ``large_string`` array (or a slice of one)."""
     n = len(texts)
     _, offsets_buffer, data = texts.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=n + 1, offset=texts.offset * 8)

@@ -329,3 +329,18 @@ def test_a_new_workspace_has_16_kb_pages_and_a_write_ahead_log(tmp_path):
     with sqlite3.connect(ws.db_path) as con:
         assert con.execute("PRAGMA page_size").fetchone() == (16384,)
         assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_words_of_many_texts_are_counted_a_slice_at_a_time_alike():
+    import random
+
+    from asyncmon.tables import _word_counts
+
+    rng = random.Random(8)
+    alphabet = [*_SPACES, *_NEAR, "a", "é", "😀"]
+    texts = [
+        None if rng.random() < 0.05 else "".join(rng.choices(alphabet, k=rng.randrange(12)))
+        for _ in range(20_000)  # more texts than one slice holds
+    ]
+    counted = _word_counts(pd.Series(texts, dtype="str").iloc[3:])
+    assert counted.tolist() == [len(t.split()) if t else 0 for t in texts[3:]]
