@@ -77,14 +77,10 @@ def _ddl() -> list[str]:
         "imported_at TEXT NOT NULL, files TEXT NOT NULL, report TEXT NOT NULL)"
     )
     statements.append("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    statements.append(_POSTS_INDEX)
+    # an index of posts by activity that earlier versions made: no query reads posts by
+    # activity (a course's posts are read through the table's key), and it cost every import
+    statements.append("DROP INDEX IF EXISTS posts_activity")
     return statements
-
-
-#: The index of posts by activity (what the pages read); made after the rows when a
-#: workspace's first posts arrive, which is faster than keeping it up to date row by row
-#: (2.4-3.1 s against 3.1-3.7 s for 200,000 posts).
-_POSTS_INDEX = "CREATE INDEX IF NOT EXISTS posts_activity ON posts (course_id, activity_id)"
 
 
 class Workspace:
@@ -300,15 +296,8 @@ class Workspace:
         key = KEYS[name]
         if staged and _all_new(con, name, frame):
             # nothing of these courses stored yet and no key twice: every row is new
-            first = (
-                name == "posts" and con.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is None
-            )
-            if first:
-                con.execute("DROP INDEX IF EXISTS posts_activity")
             quoted = ",".join(f'"{c}"' for c in columns)
             con.execute(f"INSERT INTO {name} ({quoted}) SELECT {quoted} FROM staged.{name}")
-            if first:
-                con.execute(_POSTS_INDEX)
             return StoreCounts(added=len(frame))
         existing = _stored(con, name, frame)
         values = [rows.column(c).to_pylist() for c in columns]

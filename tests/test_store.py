@@ -197,32 +197,27 @@ def test_a_workspace_made_before_words_were_stored_counts_them_when_opened(tmp_p
     )
 
 
-def test_the_posts_index_is_there_after_a_first_and_a_later_import(tmp_path, roster):
-    # the first posts of a workspace go in before their index is made (faster); the
-    # index must be there after it, and stay through a later import
+def test_a_course_s_posts_are_read_through_the_table_s_key(tmp_path, roster):
+    # loading one course searches the posts' key (course, post), never scans the table;
+    # no other index is kept up to date at each import (an old one by activity is dropped)
     ws = Workspace(tmp_path)
-
-    def indexed() -> list:
-        with sqlite3.connect(ws.db_path) as con:
-            plan = con.execute(
-                "EXPLAIN QUERY PLAN SELECT * FROM posts "
-                "WHERE course_id = 'C1' AND activity_id = 'a1'"
-            ).fetchall()
-            names = con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts' "
-                "AND name = 'posts_activity'"
-            ).fetchall()
-        assert any("posts_activity" in str(step) for step in plan)
-        return names
-
+    with sqlite3.connect(ws.db_path) as con:
+        con.execute("CREATE INDEX posts_activity ON posts (course_id, activity_id)")
+    ws = Workspace(tmp_path, create=False)
     ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")], **roster)
-    assert indexed() == [("posts_activity",)]
-    later = posts(
-        b"C1,a1,2,1,12,2025-03-29T11:00:00Z,,Reply", b"C1,a2,3,,13,2025-04-01T09:00:00Z,,New"
-    )
-    assert ws.import_sources([later], **roster).report.stored["posts"] == StoreCounts(added=2)
-    assert indexed() == [("posts_activity",)]
-    assert sorted(ws.load().posts["post_id"]) == ["1", "2", "3"]
+    with sqlite3.connect(ws.db_path) as con:
+        plan = con.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM posts WHERE course_id = 'C1' "
+            "ORDER BY course_id, post_id"
+        ).fetchall()
+        indexes = con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts'"
+        ).fetchall()
+    assert [step[-1] for step in plan] == [
+        "SEARCH posts USING INDEX sqlite_autoindex_posts_1 (course_id=?)"
+    ]
+    assert indexes == [("sqlite_autoindex_posts_1",)]
+    assert ws.load(course_id="C1").posts["post_id"].tolist() == ["1"]
 
 
 def _raw(ws: Workspace) -> dict[str, list[tuple]]:
