@@ -17,7 +17,8 @@ each in a fresh process:
 - **import**: ``Workspace(fresh).import_sources([posts.csv], people=..., activities=...)``,
   what ``asyncmon import`` does (every check, the report, the workspace write).
 
-It prints the median seconds over the runs, the ratio import / floor, and each one's
+It prints the median seconds over the runs, the ratio import / floor (of the medians, and
+the median of each run's own ratio, the two measured side by side), and each one's
 peak memory (the process's peak resident set, less what it held before the work: the
 interpreter and its imports are left out). Machines here are shared and
 noisy: compare ratios, not seconds.
@@ -225,6 +226,9 @@ def main() -> None:
         print(f"floor (pandas.read_csv + to_sql): {floor_s:6.2f} s   peak {floor_mb:6.0f} MB")
         print(f"asyncmon import:                  {import_s:6.2f} s   peak {import_mb:6.0f} MB")
         print(f"ratio import / floor:             {import_s / floor_s:6.2f}")
+        pairs = zip(results["import"], results["floor"], strict=True)
+        own = statistics.median(i["seconds"] / f["seconds"] for i, f in pairs)
+        print(f"median of each run's own ratio:   {own:6.2f}")
         print(f"import report: {results['import'][-1].get('report', '')}")
 
 
