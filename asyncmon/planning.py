@@ -71,10 +71,14 @@ def planning_window(
     acts["planning_hours_left"] = (acts["class_starts_at"] - acts["data_in_at"]) / _HOUR
     minimum = thresholds.min_planning_hours
     acts["short"] = acts["planning_hours_left"] < minimum
-    acts["planning_warning"] = [
-        _planning_warning(total, left, minimum)
-        for total, left in zip(acts["planning_hours"], acts["planning_hours_left"])
-    ]
+    acts["planning_warning"] = pd.Series(
+        [
+            _planning_warning(total, left, minimum)
+            for total, left in zip(acts["planning_hours"], acts["planning_hours_left"])
+        ],
+        index=acts.index,
+        dtype="str",  # text, missing where all is well (even when it is for every activity)
+    )
     return acts
 
 

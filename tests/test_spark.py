@@ -168,6 +168,18 @@ def test_a_course_without_students_keeps_its_activities_on_spark(spark, sample, 
         _equal(got[name], expected[name], name)
 
 
+def test_a_class_without_posts_yet_has_its_tables_on_spark(spark, sample, tmp_path):
+    """The roster and the schedule are in, no post yet (posts/ is empty): every student is
+    missing from every activity, on Spark as on pandas."""
+    data = sample.replace(posts=sample.posts.iloc[0:0], reactions=sample.reactions.iloc[0:0])
+    write_parquet(data, tmp_path)
+    expected = metric_tables(data)
+    assert (expected["participation"]["status"] == "missing").all()
+    got = parquet_metrics(tmp_path, engine="pyspark")
+    for name in ("participation", "activities"):
+        _equal(got[name], expected[name], name)
+
+
 def test_the_library_functions_accept_the_pyspark_engine(spark, other):
     """``engine.run`` on Spark frames made from the class in memory."""
     _equal(
