@@ -24,7 +24,7 @@ from ._times import format_utc
 from .errors import PlanChangedError, WorkspaceError
 from .sources.importing import ImportResult, Source, import_sources
 from .sources.report import StoreCounts
-from .tables import KEYS, SCHEMAS, ClassData, derive_post_fields, make_table
+from .tables import KEYS, SCHEMAS, ClassData, derive_post_fields, table_of_columns
 
 __all__ = ["ANY_PLAN", "PLAN_FIELDS", "Workspace"]
 
@@ -239,9 +239,10 @@ class Workspace:
                     args = (course_id,)
                 sql += " ORDER BY " + ", ".join(KEYS[name])
                 cursor = con.execute(sql, args)
-                columns = [d[0] for d in cursor.description]
-                records = [_from_sql(name, dict(zip(columns, row))) for row in cursor]
-                tables[name] = make_table(name, records)
+                names = [d[0] for d in cursor.description]
+                rows = cursor.fetchall()
+                columns = dict(zip(names, map(list, zip(*rows)), strict=False)) if rows else {}
+                tables[name] = table_of_columns(name, _from_sql(name, columns))
         return ClassData(**tables)
 
     def store(self, data: ClassData) -> dict[str, StoreCounts]:
@@ -739,13 +740,17 @@ def _insert(con: sqlite3.Connection, name: str, columns: list[str], rows: list[t
     con.executemany(f"INSERT OR REPLACE INTO {name} ({quoted}) VALUES ({placeholders})", rows)
 
 
-def _from_sql(name: str, row: dict) -> dict:
+def _from_sql(name: str, columns: dict[str, list]) -> dict[str, list]:
+    """Columns of table ``name`` as SQLite gives them back, with concepts (JSON lists) as
+    tuples and flags (0 or 1) as booleans."""
     for column, (kind, _) in SCHEMAS[name].items():
+        if column not in columns:
+            continue
         if kind == "concepts":
-            row[column] = tuple(json.loads(row[column] or "[]"))
+            columns[column] = [tuple(json.loads(v or "[]")) for v in columns[column]]
         elif kind == "bool":
-            row[column] = bool(row[column])
-    return row
+            columns[column] = [bool(v) for v in columns[column]]
+    return columns
 
 
 def _reconcile(name: str, old: dict, new: dict) -> dict | None:

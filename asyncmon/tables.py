@@ -9,6 +9,7 @@ Later stages (store, metrics, dashboards) trust this schema and do not re-valida
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -135,15 +136,18 @@ KEYS: dict[str, tuple[str, ...]] = {
 TIME_DTYPE = "datetime64[us, UTC]"
 
 
-def _series(kind: str, values: list[Any]) -> pd.Series:
-    if kind in ("id", "text"):
-        return pd.Series([None if _missing(v) else str(v) for v in values], dtype="str")
+def _series(kind: str, values: Sequence[Any]) -> pd.Series:
+    if kind in ("id", "text"):  # each value as text (str(v)), a missing one missing
+        return pd.Series(values, dtype="str")
     if kind == "time":
         return pd.Series(pd.to_datetime(values, utc=True), dtype=TIME_DTYPE)
     if kind == "bool":
         return pd.Series([bool(v) for v in values], dtype="bool")
     if kind == "count":
-        return pd.Series([None if _missing(v) else int(v) for v in values], dtype="Int64")
+        try:
+            return pd.Series(values, dtype="Int64")
+        except (TypeError, ValueError):  # numbers written as text
+            return pd.Series([None if _missing(v) else int(v) for v in values], dtype="Int64")
     return pd.Series([tuple(v) if not _missing(v) else () for v in values], dtype=object)
 
 
@@ -161,11 +165,19 @@ def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
 
     Missing keys become missing values; columns come in schema order with schema dtypes.
     """
-    schema = SCHEMAS[name]
-    columns = {
-        col: _series(kind, [r.get(col) for r in records]) for col, (kind, _) in schema.items()
-    }
-    frame = pd.DataFrame(columns)
+    return table_of_columns(name, {col: [r.get(col) for r in records] for col in SCHEMAS[name]})
+
+
+def table_of_columns(name: str, columns: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    """:func:`make_table` from the values of each column (sequences of one length); a
+    column not given is missing throughout."""
+    rows = len(next(iter(columns.values()))) if columns else 0
+    frame = pd.DataFrame(
+        {
+            col: _series(kind, columns[col] if col in columns else [None] * rows)
+            for col, (kind, _) in SCHEMAS[name].items()
+        }
+    )
     return derive_post_fields(frame) if name == "posts" else frame
 
 
