@@ -339,3 +339,22 @@ def test_words_of_many_texts_are_counted_a_slice_at_a_time_alike():
     ]
     counted = _word_counts(pd.Series(texts, dtype="str").iloc[3:])
     assert counted.tolist() == [len(t.split()) if t else 0 for t in texts[3:]]
+
+
+def test_a_staging_database_that_cannot_be_written_stops_the_import_cleanly(
+    tmp_path, roster, monkeypatch
+):
+    import adbc_driver_sqlite.dbapi as adbc
+    from adbc_driver_manager import AdbcStatusCode
+
+    def full(path):
+        raise adbc.OperationalError("IO: database or disk is full", status_code=AdbcStatusCode.IO)
+
+    ws = Workspace(tmp_path)
+    monkeypatch.setattr(adbc, "connect", full)
+    with pytest.raises(WorkspaceError) as raised:
+        ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")], **roster)
+    assert raised.value.code == "ASYNC-E203"
+    assert "database or disk is full; free some space" in str(raised.value)
+    assert not list(tmp_path.glob(".staging-*"))  # nothing left behind
+    assert ws.load().posts.empty and ws.load().people.empty  # nothing stored

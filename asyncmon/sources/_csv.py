@@ -280,10 +280,10 @@ def _arrow_columns(body: bytes | memoryview, header: list[str], delimiter: str) 
     if len(kept) < table.num_rows:
         table = table.take(pa.array(kept))
     arrays = {h: table.column(i) for i, h in enumerate(header) if h}
-    lines = {
+    multiline = {
         h: a.to_pylist() for h, a in arrays.items() if pc.any(pc.match_substring(a, "\n")).as_py()
     }
-    problems = _swallowed(lines, width)
+    problems = _swallowed(multiline, width)
     return CsvTable((kept + 2).tolist(), _ArrowColumns(arrays), dict(sorted(problems.items())))
 
 
