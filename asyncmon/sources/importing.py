@@ -396,7 +396,8 @@ def _known_posts(stored: ClassData | None) -> dict[tuple[str, str], str]:
     if stored is None:
         return {}
     posts = stored.posts
-    return dict(zip(zip(posts["course_id"], posts["post_id"]), posts["thread_id"]))
+    keys = zip(posts["course_id"].tolist(), posts["post_id"].tolist(), strict=True)
+    return dict(zip(keys, posts["thread_id"].tolist(), strict=True))
 
 
 def _roles(roster: list[dict], stored: ClassData | None) -> dict[tuple[str, str], str]:
@@ -533,16 +534,17 @@ class _PostRows:
         expected = frame["activity_id"].to_numpy(dtype=object)[first_row]
         in_store = np.zeros(len(frame), dtype=bool)
         if stored is not None and not stored.posts.empty:
-            where = dict(
-                zip(
-                    zip(stored.posts["course_id"], stored.posts["post_id"], strict=True),
-                    stored.posts["activity_id"],
-                    strict=True,
-                )
+            old = stored.posts
+            keys, stored_keys = _pair_keys(
+                (
+                    frame["course_id"].to_numpy(dtype=object),
+                    frame["post_id"].to_numpy(dtype=object),
+                ),
+                (old["course_id"].to_numpy(dtype=object), old["post_id"].to_numpy(dtype=object)),
             )
-            found = [where.get(k) for k in zip(frame["course_id"], frame["post_id"], strict=True)]
-            in_store = np.array([a is not None for a in found], dtype=bool)
-            expected = np.where(in_store, np.array(found, dtype=object), expected)
+            at = pd.Index(stored_keys).get_indexer(keys)  # where each post is stored, or -1
+            in_store = at >= 0
+            expected = np.where(in_store, old["activity_id"].to_numpy(dtype=object)[at], expected)
         moved = frame["activity_id"].to_numpy(dtype=object) != expected
         refused = set()
         for i in np.flatnonzero(moved).tolist():
