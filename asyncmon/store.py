@@ -311,13 +311,16 @@ class Workspace:
                 added.append(row)
                 existing[k] = row
                 continue
-            before = old if isinstance(old, dict) else dict(zip(columns, old, strict=True))
+            if old == row:  # stored as it is: nothing to reconcile
+                unchanged += 1
+                continue
+            before = dict(zip(columns, old, strict=True))
             new = _reconcile(name, before, dict(zip(columns, row, strict=True)))
             if new is None or all(new[c] == before[c] for c in columns):
                 unchanged += 1
             else:
                 updated.append(tuple(new[c] for c in columns))
-                existing[k] = new
+                existing[k] = updated[-1]
         _insert(con, name, columns, added + updated)
         return StoreCounts(added=len(added), updated=len(updated), unchanged=unchanged)
 
@@ -639,17 +642,15 @@ def _of_courses(frame: pd.DataFrame) -> tuple[str, list[str]]:
     return f"course_id IN ({','.join('?' * len(courses))})", courses
 
 
-def _stored(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> dict[tuple, Any]:
-    """The stored rows of table ``name`` of the courses of ``frame``, as dicts by key."""
+def _stored(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> dict[tuple, tuple]:
+    """The stored rows of table ``name`` of the courses of ``frame``, by key: tuples of
+    the schema's columns in order."""
+    columns = list(SCHEMAS[name])
     where, courses = _of_courses(frame)
-    cursor = con.execute(f"SELECT * FROM {name} WHERE {where}", courses)
-    columns = [d[0] for d in cursor.description]
-    key = KEYS[name]
-    stored: dict[tuple, Any] = {}
-    for row in cursor:
-        record = dict(zip(columns, row, strict=True))
-        stored[tuple(record[k] for k in key)] = record
-    return stored
+    quoted = ",".join(f'"{c}"' for c in columns)
+    cursor = con.execute(f"SELECT {quoted} FROM {name} WHERE {where}", courses)
+    at = [columns.index(k) for k in KEYS[name]]
+    return {tuple(row[i] for i in at): row for row in cursor}
 
 
 def _all_new(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> bool:
