@@ -265,7 +265,13 @@ class Workspace:
         frames = {name: getattr(data, name) for name in _ORDER}
         rows = {name: _sql_table(name, frame) for name, frame in frames.items() if len(frame)}
         with self._transaction(write=False) as con:
-            fresh = [name for name in rows if _all_new(con, name, frames[name])]
+            # all new: nothing of their courses stored yet, and no key twice
+            fresh = [
+                name
+                for name in rows
+                if _none_stored(con, name, frames[name])
+                and not frames[name].duplicated(list(KEYS[name])).any()
+            ]
         with _staged(self.path, {name: rows[name] for name in fresh}) as staged:
             counts = {}
             with self._transaction(write=True, attach=staged) as con:
@@ -289,13 +295,13 @@ class Workspace:
         staged: bool,
     ) -> StoreCounts:
         """Write the rows of table ``name`` (``rows``: :func:`_sql_table` of ``frame``);
-        ``staged``: they are in the attached staging database too, to be copied from there
-        when they turn out all new."""
+        ``staged``: they are all new (no key twice) and in the attached staging database,
+        to be copied from there if their courses still have nothing stored."""
         if rows is None:
             return StoreCounts()
         columns = list(SCHEMAS[name])
         key = KEYS[name]
-        if staged and _all_new(con, name, frame):
+        if staged and _none_stored(con, name, frame):  # still none, now the write is ours
             # nothing of these courses stored yet and no key twice: every row is new
             quoted = ",".join(f'"{c}"' for c in columns)
             con.execute(f"INSERT INTO {name} ({quoted}) SELECT {quoted} FROM staged.{name}")
@@ -653,12 +659,10 @@ def _stored(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> dict[tup
     return {tuple(row[i] for i in at): row for row in cursor}
 
 
-def _all_new(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> bool:
-    """Whether every row of ``frame`` is new to table ``name``: none of its courses has a
-    row of it stored, and no key is in ``frame`` twice."""
+def _none_stored(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> bool:
+    """Whether none of the courses of ``frame`` has a row of table ``name`` stored."""
     where, courses = _of_courses(frame)
-    found = con.execute(f"SELECT 1 FROM {name} WHERE {where} LIMIT 1", courses).fetchone()
-    return found is None and not frame.duplicated(list(KEYS[name])).any()
+    return con.execute(f"SELECT 1 FROM {name} WHERE {where} LIMIT 1", courses).fetchone() is None
 
 
 def _sql_table(name: str, frame: pd.DataFrame) -> Any:
