@@ -23,6 +23,14 @@ and the whole Parquet metric path (``asyncmon.parquet.parquet_metrics``: the cor
 the same small pandas steps as a workspace's metrics). Each measurement runs in a fresh
 process, whose peak resident memory is printed.
 
+On polars and duckdb the Parquet path is followed by the floor of the work
+(``floor_of_work``): the raw read and one grouped count of the posts per student and
+activity, then the same with each post joined to its parent's author, written directly in
+the engine. No computation of the metrics can do less, so their ratios to the raw read
+bound any implementation's from below. ``--data DIR`` measures the Parquet path and the
+floor on a canonical folder already written (``asyncmon export --format parquet``, or one
+this script wrote) instead of generating institutions.
+
 ``--engines pyspark`` (Parquet only, with ``--parquet``) runs the same core on Spark
 (``--spark-master``, default ``local[2]``): the session's start-up (a JVM) is timed apart,
 the raw read is Spark reading the posts' core columns from the folder (a full scan into
@@ -342,6 +350,78 @@ def raw_read(folder: Path, name: str):
     return read_parquet(folder, engine="pandas", columns={"posts": columns})["posts"]
 
 
+def floor_of_work(folder: Path, name: str, join: bool):
+    """The least any computation of the metrics must do beyond the raw read, written
+    directly in the engine: read the posts' core columns (ids hashed: they group and join
+    faster than text), and count each author's live posts, words and first post per
+    activity (participation is these counts per student and activity); collected. With
+    ``join``, each live post is first joined to its parent's author (peer replies and
+    staff replies both need it, unless it were stored with each post). Roles, the roster
+    grid, acknowledgements, naming and the pandas steps are all left out, so the metrics
+    can only be slower than this."""
+    from asyncmon.parquet import CORE_COLUMNS, _post_files
+
+    files = [str(f) for f in _post_files(folder)]
+    columns = CORE_COLUMNS["posts"]
+    ids = ["course_id", "activity_id", "post_id", "parent_id", "author_id"]
+    if name == "polars":
+        import polars as pl
+
+        posts = (
+            pl.scan_parquet(files, hive_partitioning=True, hive_schema={"course_id": pl.String})
+            .select(columns)
+            .with_columns(pl.col(c).hash(1) for c in ids)
+            .collect()
+            .lazy()
+            .filter(~pl.col("deleted"))
+        )
+        counts = [pl.len(), pl.col("words").sum(), pl.col("created_at").min()]
+        if join:
+            parents = posts.select(
+                "course_id", pl.col("post_id").alias("parent_id"), pl.col("author_id").alias("pa")
+            )
+            posts = posts.join(parents, on=["course_id", "parent_id"], how="left")
+            counts.append((pl.col("pa") != pl.col("author_id")).sum())
+        return posts.group_by("course_id", "activity_id", "author_id").agg(counts).collect()
+    if name == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        selected = ", ".join(f"hash({c}) AS {c}" if c in ids else c for c in columns)
+        con.execute(
+            f"CREATE TEMP TABLE posts AS SELECT {selected} FROM "
+            f"read_parquet([{listed}], hive_partitioning = true)"
+        )
+        counts = "count(*), sum(p.words), min(p.created_at)"
+        joined = ""
+        if join:
+            counts += ", sum(CASE WHEN q.author_id <> p.author_id THEN 1 ELSE 0 END)"
+            joined = " LEFT JOIN posts q ON q.course_id = p.course_id AND q.post_id = p.parent_id"
+        return con.sql(
+            f"SELECT p.course_id, p.activity_id, p.author_id, {counts} FROM posts p{joined} "
+            "WHERE NOT p.deleted GROUP BY ALL"
+        ).fetch_arrow_table()
+    raise ValueError(f"no floor written for {name}")
+
+
+def measure_floor(folder: Path, name: str, runs: int) -> tuple[float, float, float, float]:
+    """Medians of the raw read and of :func:`floor_of_work` without and with the join,
+    each in turn; peak MB."""
+    reads, counts, joins = [], [], []
+    for _ in range(runs):
+        for times, work in (
+            (reads, lambda: raw_read(folder, name)),
+            (counts, lambda: floor_of_work(folder, name, join=False)),
+            (joins, lambda: floor_of_work(folder, name, join=True)),
+        ):
+            began = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - began)
+    medians = [statistics.median(t) for t in (reads, counts, joins)]
+    return (*medians, _peak_mb())
+
+
 def measure_parquet(folder: Path, name: str, runs: int) -> tuple[float, float, float, float]:
     """Medians of: the raw read of the posts' core columns (collected), the core on the
     folder's tables (as ``measure`` times it on frames read from CSV), the whole
@@ -441,6 +521,34 @@ def grouping_times(posts: int = 2000) -> list[tuple[str, float]]:
     return out
 
 
+def _print_row(
+    size: str, source: str, name: str, read: float, metric: float, path: float, peak: float
+) -> None:
+    print(
+        f"{size:>9} {source:<7} {name:<7} {read:>7.2f} {metric:>9.2f} "
+        f"{metric / read:>12.2f} {path:>12.2f} {peak:>8.0f}",
+        flush=True,
+    )
+
+
+def _print_parquet(args: argparse.Namespace, size: str, name: str, folder: Path) -> None:
+    """The Parquet path of engine ``name`` on ``folder``; on polars and duckdb then the
+    floor of the work (:func:`floor_of_work`), measured in a process of its own."""
+    if name == "pyspark":
+        figures = _in_child(measure_spark, folder, args.spark_master, args.runs)
+    else:
+        figures = _in_child(measure_parquet, folder, name, args.runs)
+    _print_row(size, "parquet", name, *figures)
+    if name in ("polars", "duckdb"):
+        read, counts, joined, peak = _in_child(measure_floor, folder, name, args.runs)
+        print(
+            f"{'':>9} {'':<7} {'':<7} floor of the work: read {read:.2f} s; read and count "
+            f"{counts:.2f} s ({counts / read:.2f}x); with the parent join {joined:.2f} s "
+            f"({joined / read:.2f}x); peak {peak:.0f} MB",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -454,12 +562,21 @@ def main() -> None:
     )
     parser.add_argument("--no-csv", action="store_true", help="only the Parquet path")
     parser.add_argument("--no-grouping", action="store_true", help="skip question grouping")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="a canonical Parquet folder already written (asyncmon export --format parquet): "
+        "measure the Parquet path on it instead of generating institutions (--sizes unused)",
+    )
     args = parser.parse_args()
     print(
         f"{'posts':>9} {'source':<7} {'engine':<7} {'read s':>7} {'metrics s':>9} "
         f"{'metrics/read':>12} {'whole path s':>12} {'peak MB':>8}"
     )
-    for size in args.sizes:
+    if args.data is not None:
+        for name in args.engines:
+            _print_parquet(args, "given", name, args.data)
+    for size in [] if args.data is not None else args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             write_institution(folder, size)
@@ -471,19 +588,10 @@ def main() -> None:
                 sources.append(("parquet", measure_parquet, folder / "parquet"))
             for source, how, where in sources:
                 for name in args.engines:
-                    if name == "pyspark":
-                        if source != "parquet":
-                            continue  # Spark reads the Parquet folder itself
-                        read, metric, path, peak = _in_child(
-                            measure_spark, where, args.spark_master, args.runs
-                        )
-                    else:
-                        read, metric, path, peak = _in_child(how, where, name, args.runs)
-                    print(
-                        f"{size:>9} {source:<7} {name:<7} {read:>7.2f} {metric:>9.2f} "
-                        f"{metric / read:>12.2f} {path:>12.2f} {peak:>8.0f}",
-                        flush=True,
-                    )
+                    if source == "parquet":
+                        _print_parquet(args, str(size), name, where)
+                    elif name != "pyspark":  # Spark reads the Parquet folder itself
+                        _print_row(str(size), source, name, *_in_child(how, where, name, args.runs))
     if not args.no_grouping:
         print("\nquestion grouping of 2,000 student posts (one activity):")
         for method, seconds in grouping_times():
