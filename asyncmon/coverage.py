@@ -123,30 +123,44 @@ def acknowledgement_table(
 
 
 def _acknowledged_by(facts: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    """Per row of ``facts``: the staff ids of its events between the student's first post
+    and ``as_of_at``, each once and sorted (an empty list when not acknowledged)."""
     keys = ["course_id", "activity_id", "student_id"]
-    merged = events.merge(facts[keys + ["as_of_at", "acknowledged", "first_post_at"]], on=keys)
-    merged = merged[
-        merged["acknowledged"]
-        & (merged["at"] <= merged["as_of_at"])
-        & (merged["at"] >= merged["first_post_at"])
-    ]
+    # each event's row of the facts, by the facts' keys (unique) looked up once: two
+    # merges on three text columns took 1.1 s for 2.5e6 rows
+    found = pd.MultiIndex.from_frame(facts[keys]).get_indexer(
+        pd.MultiIndex.from_frame(events[keys])
+    )
+    which = np.flatnonzero(found >= 0)
+    rows = found[which]
+    at = _micros(events["at"])[which]
+    kept = (
+        facts["acknowledged"].to_numpy(dtype=bool)[rows]
+        & (at <= _micros(facts["as_of_at"])[rows])
+        & (at >= _micros(facts["first_post_at"])[rows])
+    )
+    rows = rows[kept]
+    by, names = pd.factorize(events["by"].iloc[which[kept]], sort=True)
     # each student's acknowledgers once, sorted: one sort, then a slice per student
     # (a grouped aggregation into lists calls Python once per group: 0.85 s for 45,000)
-    merged = merged[[*keys, "by"]].drop_duplicates().sort_values([*keys, "by"])
-    ids = merged[keys].reset_index(drop=True)
-    starts = np.flatnonzero(ids.ne(ids.shift()).any(axis=1).to_numpy())
-    ends = np.append(starts[1:], len(ids)) if len(ids) else starts
-    rows = (
-        facts[keys]
-        .assign(row=np.arange(len(facts)))
-        .merge(ids.iloc[starts].assign(start=starts, end=ends), on=keys)
-    )
-    names = merged["by"].tolist()
+    order = np.lexsort((by, rows))
+    rows, by = rows[order], by[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (by[1:] != by[:-1])
+    rows, staff = rows[first], names.take(by[first]).tolist()
+    starts = np.flatnonzero(np.diff(rows, prepend=-1))
+    ends = np.append(starts[1:], len(rows))
     with collection_paused():  # a list per student, none in a cycle
         lists: list[list[str]] = [[] for _ in range(len(facts))]
-        for row, a, b in zip(rows["row"].tolist(), rows["start"].tolist(), rows["end"].tolist()):
-            lists[row] = names[a:b]
+        for row, a, b in zip(rows[starts].tolist(), starts.tolist(), ends.tolist()):
+            lists[row] = staff[a:b]
     return pd.Series(lists, index=facts.index, dtype=object)
+
+
+def _micros(times: pd.Series) -> np.ndarray:
+    """UTC times as integers (microseconds; a missing time the smallest integer, below
+    every time, so that it is never at or after one)."""
+    return times.astype("datetime64[us, UTC]").array.asi8
 
 
 def coverage(table: pd.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:

@@ -150,6 +150,48 @@ def test_acknowledgement_as_of_a_later_moment(data):
     assert (c.loc["a1", "participating_as_of"], c.loc["a1", "acknowledged"]) == (4, 3)
 
 
+def test_acknowledged_by_lists_who_acknowledged_between_the_first_post_and_the_moment():
+    # t3 writes to Mia privately before her first post (acknowledges nothing of it); t2
+    # replies and likes her post before class (listed once); t1 replies after class
+    # (listed only when counting up to a later moment).
+    people = b"""course_id,person_id,name,role
+K9,s1,Mia,student
+K9,s2,Noor,student
+K9,t1,Eva,teacher
+K9,t2,Raf,assistant
+K9,t3,Kim,assistant
+"""
+    activities = b"""course_id,activity_id,title,due_at,class_starts_at,timezone
+K9,w,Week,2025-05-01 12:00,2025-05-02 12:00,UTC
+"""
+    posts = b"""course_id,activity_id,post_id,parent_id,author_id,created_at,deleted,private_to,body
+K9,w,q0,,t3,2025-04-30T09:00:00Z,0,s1,Welcome Mia start when you are ready
+K9,w,q1,,s1,2025-04-30T10:00:00Z,0,,My first answer
+K9,w,q2,q1,t2,2025-04-30T11:00:00Z,0,,Nice
+K9,w,q3,q1,t1,2025-05-03T08:00:00Z,0,,Good point
+"""
+    reactions = b"""course_id,post_id,person_id,kind,created_at
+K9,q1,t2,like,2025-04-30T12:00:00Z
+"""
+    result = import_sources(
+        [("posts.csv", posts), ("reactions.csv", reactions)],
+        people=("people.csv", people),
+        activities=("activities.csv", activities),
+        exported_at=datetime(2025, 5, 5, tzinfo=UTC),
+    )
+    assert result.report.rejected == []
+    for engine in ("pandas", "polars"):
+        at_class = rows(acknowledgements(result.data, engine=engine), "w")
+        assert at_class.loc["s1", "acknowledged_by"] == ["t2"]
+        assert at_class.loc["s1", "acknowledged_at"] == pd.Timestamp("2025-04-30T11:00:00Z")
+        assert at_class.loc["s2", "acknowledged_by"] == []
+        later = rows(
+            acknowledgements(result.data, engine=engine, as_of=datetime(2025, 5, 4, tzinfo=UTC)),
+            "w",
+        )
+        assert later.loc["s1", "acknowledged_by"] == ["t1", "t2"]
+
+
 def test_a_like_of_unknown_time_counts_as_of_the_export_and_says_so(data):
     a = rows(acknowledgements(data), "a2")
     assert a.loc["12", "acknowledged"] and not a.loc["12", "time_known"]
