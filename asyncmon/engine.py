@@ -516,8 +516,8 @@ def native_facts_and_events(
     """The facts and the acknowledgement events of the native tables of :func:`facts_of`,
     still frames of their engine (nothing collected). The events are worked out once
     (:func:`materialised`) and read by both, and so are the students' posts with their
-    parents, which two counts of the facts read (on polars and duckdb at 1e7 posts: the
-    core 22-25% faster). The third item holds them: :func:`release` it when both are read.
+    parents, which two counts of the facts read (but on Spark). The third item holds
+    them: :func:`release` it when both are read.
 
     ``names``: when the tables' ids are codes (:func:`asyncmon.parquet.read_parquet`'s
     ``coded``), the native frames ``person_names`` (``course_id, person_id`` codes and
@@ -541,7 +541,12 @@ def native_facts_and_events(
             )
         )
     )
-    student_posts = materialised(nw.to_native(_student_posts(authored, parents)))
+    # read by two counts of the facts: worked out once where frames are held in memory
+    # (polars, duckdb: the core 22-25% faster at 1e7 posts); Spark would cache them, and
+    # took 1.5x as long at 1e6 (core 72 s against 46 s)
+    student_posts = nw.to_native(_student_posts(authored, parents))
+    if nw.from_native(student_posts).implementation is not nw.Implementation.PYSPARK:
+        student_posts = materialised(student_posts)
     facts = facts_of(
         tables, substantive_words=substantive_words, events=events, student_posts=student_posts
     )
