@@ -295,6 +295,15 @@ def test_planning_window_and_verdict(tmp_path, data):
     s = activity_summary(ws.load(), thresholds=lenient).set_index("activity_id")
     assert s.loc["a2", "verdict"] == "asynchronous learning"
     assert s.loc["a2", "failed_checks"] == []
+    # a gap of white space only is no gap, and so there is no feedback on it either
+    blank = ws.load()
+    blank = blank.replace(plans=blank.plans.assign(gap=" \t\u3000"))
+    s = activity_summary(blank, thresholds=lenient).set_index("activity_id")
+    assert s.loc["a2", "verdict"] == "homework"
+    assert s.loc["a2", "failed_checks"] == [
+        "No main gap chosen: pick the question or concept most students struggled with.",
+        "No feedback planned on the gap: note how the next class will open with feedback on it.",
+    ]
 
 
 @pytest.mark.parametrize("engine", ["polars", "duckdb"])
