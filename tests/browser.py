@@ -194,6 +194,7 @@ def run_notebook_in_lab(browser, url: str, problems: list[str], *, timeout: floa
         '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
         .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
     for attempt in range(4):  # a Run All sent before Lab has wired the kernel is lost
+        _accept_lab_dialog(page)
         # the notebook must be the current widget, or Run All Cells is greyed out
         page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputPrompt >> nth=0")
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
@@ -217,6 +218,19 @@ def run_notebook_in_lab(browser, url: str, problems: list[str], *, timeout: floa
     )
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
     return page
+
+
+def _accept_lab_dialog(page) -> None:
+    """Accept a JupyterLab dialog left open by a Run All that Lab was not ready for (on a
+    loaded machine Lab may ask which kernel to run with, and its modal dialog then blocks
+    every click), as a person would; say so on stderr, shown with a failing test."""
+    import sys
+
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        print(f"JupyterLab dialog accepted: {dialog.first.inner_text()!r}", file=sys.stderr)
+        page.click(".jp-Dialog .jp-mod-accept")
+        dialog.first.wait_for(state="detached", timeout=30_000)
 
 
 def cell_errors(page) -> list[str]:
