@@ -726,6 +726,7 @@ def _staged(folder: Path, tables: Mapping[str, Any]) -> Iterator[Path | None]:
         return
     import adbc_driver_sqlite.dbapi as adbc
 
+    _remove_abandoned_staging(folder)
     holder = None
     try:
         holder = tempfile.TemporaryDirectory(prefix=".staging-", dir=folder)
@@ -746,6 +747,28 @@ def _staged(folder: Path, tables: Mapping[str, Any]) -> Iterator[Path | None]:
         ) from None
     with holder:
         yield path
+
+
+#: A staging folder untouched for this long was left by an import stopped by force (one
+#: that still runs touches its folder within minutes).
+_ABANDONED_AFTER = 24 * 3600
+
+
+def _remove_abandoned_staging(folder: Path) -> None:
+    """Remove the staging folders of imports stopped by force (killed between writing
+    their staging database and removing it): those whose newest file is over a day
+    old. A folder that cannot be removed is left for the next import."""
+    import shutil
+    import time
+
+    now = time.time()
+    for staging in folder.glob(".staging-*"):
+        try:
+            touched = max(p.stat().st_mtime for p in [staging, *staging.iterdir()])
+            if now - touched > _ABANDONED_AFTER:
+                shutil.rmtree(staging)
+        except OSError:
+            continue
 
 
 def _insert(con: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple]) -> None:

@@ -341,6 +341,26 @@ def test_words_of_many_texts_are_counted_a_slice_at_a_time_alike():
     assert counted.tolist() == [len(t.split()) if t else 0 for t in texts[3:]]
 
 
+def test_an_import_removes_staging_left_by_an_import_stopped_by_force(tmp_path, roster):
+    import os
+    import time
+
+    ws = Workspace(tmp_path / "ws")
+    abandoned, live = ws.path / ".staging-abandoned", ws.path / ".staging-live"
+    for staging in (abandoned, live):
+        staging.mkdir()
+        (staging / "staged.sqlite").write_bytes(b"rows")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for path in (abandoned / "staged.sqlite", abandoned):
+        os.utime(path, (two_days_ago, two_days_ago))
+    # the live one: its folder is old, but its database was written a minute ago
+    os.utime(live, (two_days_ago, two_days_ago))
+    ws.import_sources([posts(b"C1,a1,1,,11,2025-03-29T10:00:00Z,,Hello")], **roster)
+    assert not abandoned.exists()
+    assert (live / "staged.sqlite").read_bytes() == b"rows"
+    assert sorted(p.name for p in ws.path.glob(".staging-*")) == [".staging-live"]
+
+
 def test_a_staging_database_that_cannot_be_written_stops_the_import_cleanly(
     tmp_path, roster, monkeypatch
 ):
