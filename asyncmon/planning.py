@@ -169,24 +169,22 @@ def verdicts(
     feedback_on_gap = [bool(g and f) for g, f in zip(gap, feedback)]
     followup = [bool(k) and (k != "other" or bool(d)) for k, d in zip(kind, description)]
     # one pass over plain lists (a row object per activity cost 1 s for 50,000)
-    counts = [
-        c[column].tolist()
-        for column in (
-            "participating_before_class",
-            "acknowledged_before_class",
-            "coverage_before_class",
-            "substantive_comments_before_class",
-        )
-    ]
-    failed_checks = []
-    for i, (g, has_feedback, k, planned) in enumerate(zip(gap, feedback_on_gap, kind, followup)):
-        failed = (
-            []
-            if monitored[i]
-            else _monitoring_failures(
-                counts[0][i], counts[1][i], counts[2][i], counts[3][i], thresholds
+    before_class = zip(
+        *(
+            c[column].tolist()
+            for column in (
+                "participating_before_class",
+                "acknowledged_before_class",
+                "coverage_before_class",
+                "substantive_comments_before_class",
             )
         )
+    )
+    failed_checks = []
+    for ok, counted, g, has_feedback, k, planned in zip(
+        monitored, before_class, gap, feedback_on_gap, kind, followup
+    ):
+        failed = [] if ok else _monitoring_failures(*counted, thresholds=thresholds)
         if not g:
             failed.append(
                 "No main gap chosen: pick the question or concept most students struggled with."
@@ -232,7 +230,7 @@ def _every_activity(activities: pd.DataFrame, coverage_table: pd.DataFrame) -> p
 
 
 def _monitoring_failures(
-    participating: int, acknowledged: int, share: float, substantive: int, thresholds: Thresholds
+    participating: int, acknowledged: int, share: float, substantive: int, *, thresholds: Thresholds
 ) -> list[str]:
     """Why an activity was not monitored, from its counts before class."""
     failed = []
