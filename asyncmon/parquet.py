@@ -412,9 +412,6 @@ def _scan_duckdb(
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
 
-    def quoted(path: Path) -> str:
-        return "'" + str(path).replace("'", "''") + "'"
-
     def selected(columns: Sequence[str]) -> str:
         return ", ".join(
             f'CASE WHEN "{c}" IS NULL THEN NULL ELSE hash("{c}") END AS "{c}"'
@@ -433,12 +430,13 @@ def _scan_duckdb(
             con.unregister(f"given_{name}")
             return con.table(name)
         if name == "posts":
+            listed = ", ".join(_sql_text(str(f)) for f in files)
             source = (
-                f"read_parquet([{', '.join(quoted(f) for f in files)}], hive_partitioning = "
-                "true, hive_types = {'course_id': VARCHAR})"
+                f"read_parquet([{listed}], hive_partitioning = true, "
+                "hive_types = {'course_id': VARCHAR})"
             )
         else:
-            source = f"read_parquet({quoted(folder / f'{name}.parquet')})"
+            source = f"read_parquet({_sql_text(str(folder / f'{name}.parquet'))})"
         have = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()]
         _check_columns(folder, name, have, wanted[name])
         where = "" if course_id is None else " WHERE course_id = " + _sql_text(course_id)

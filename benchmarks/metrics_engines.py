@@ -328,7 +328,7 @@ def _in_child(function, *args):
 def raw_read(folder: Path, name: str):
     """The posts' core columns read from the folder by the engine's own reader (polars'
     and duckdb's hive-partitioned Parquet scans, collected; pyarrow for pandas)."""
-    from asyncmon.parquet import CORE_COLUMNS, _post_files
+    from asyncmon.parquet import CORE_COLUMNS, _post_files, _sql_text
 
     files = [str(f) for f in _post_files(folder)]
     columns = CORE_COLUMNS["posts"]
@@ -343,7 +343,7 @@ def raw_read(folder: Path, name: str):
     if name == "duckdb":
         import duckdb
 
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        listed = ", ".join(_sql_text(f) for f in files)
         return duckdb.sql(
             f"SELECT {', '.join(columns)} FROM read_parquet([{listed}], hive_partitioning = true)"
         ).fetch_arrow_table()
@@ -360,7 +360,7 @@ def floor_of_work(folder: Path, name: str, join: bool):
     grid, acknowledgements, naming and the pandas steps are all left out, so the metrics
     can only be slower than this. (On pandas the live posts' parents are taken from the
     live posts only: a little less work still.)"""
-    from asyncmon.parquet import CORE_COLUMNS, _post_files
+    from asyncmon.parquet import CORE_COLUMNS, _post_files, _sql_text
 
     files = [str(f) for f in _post_files(folder)]
     columns = CORE_COLUMNS["posts"]
@@ -388,7 +388,7 @@ def floor_of_work(folder: Path, name: str, join: bool):
         import duckdb
 
         con = duckdb.connect()
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        listed = ", ".join(_sql_text(f) for f in files)
         selected = ", ".join(f"hash({c}) AS {c}" if c in ids else c for c in columns)
         con.execute(
             f"CREATE TEMP TABLE posts AS SELECT {selected} FROM "
